@@ -1,0 +1,164 @@
+// The contract between the infrastructure and the runtime: the environment the runtime reads,
+// its ports and probe paths. components/cdn imports this module to build the Deployments, and
+// runtime/main.ts parses the same schema, so manifests and process cannot drift apart.
+import { z } from 'zod';
+
+export const runtimeRoles = ['edge', 'origin'] as const;
+export type RuntimeRole = (typeof runtimeRoles)[number];
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** Container ports. Traffic is the edge's HTTP listener or the origin's API; management serves probes and metrics. */
+export const ports = { traffic: 8080, management: 9090 } as const;
+
+/** Paths on the management port. */
+export const managementPaths = {
+  liveness: '/livez',
+  readiness: '/readyz',
+  metrics: '/metrics',
+} as const;
+
+/** Environment variable names, one place for both sides. */
+export const envNames = {
+  role: 'EDGEPLANE_ROLE',
+  trafficPort: 'EDGEPLANE_TRAFFIC_PORT',
+  managementPort: 'EDGEPLANE_MANAGEMENT_PORT',
+  region: 'EDGEPLANE_REGION',
+  logLevel: 'EDGEPLANE_LOG_LEVEL',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  originUrl: 'EDGEPLANE_ORIGIN_URL',
+  edgeToken: 'EDGEPLANE_EDGE_TOKEN',
+  sitesFile: 'EDGEPLANE_SITES_FILE',
+  cacheMemoryMb: 'EDGEPLANE_CACHE_MEMORY_MB',
+  cacheDiskMb: 'EDGEPLANE_CACHE_DISK_MB',
+  cacheDiskPath: 'EDGEPLANE_CACHE_DISK_PATH',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+} as const;
+
+/** Variables whose values are credentials: they come from Kubernetes Secrets and are never logged. */
+export const secretEnvNames = [
+  envNames.databaseUrl,
+  envNames.redisUrl,
+  envNames.edgeToken,
+] as const;
+
+const port = z.coerce
+  .number({ error: 'must be a port number, e.g. 8080' })
+  .int('must be a whole port number, e.g. 8080')
+  .min(1, 'must be a port between 1 and 65535, e.g. 8080')
+  .max(65535, 'must be a port between 1 and 65535, e.g. 8080');
+
+const megabytes = (example: number) =>
+  z.coerce
+    .number({ error: `must be a number of megabytes, e.g. ${example}` })
+    .int(`must be a whole number of megabytes, e.g. ${example}`)
+    .min(0, `must not be negative, e.g. ${example}`);
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z
+    .string({ error: `must be a ${protocols.join(' or ')} URL, e.g. ${example}` })
+    .refine(
+      (value) => URL.canParse(value) && protocols.includes(new URL(value).protocol),
+      `must be a ${protocols.join(' or ')} URL, e.g. ${example}`,
+    );
+
+const common = {
+  [envNames.trafficPort]: port.default(ports.traffic),
+  [envNames.managementPort]: port.default(ports.management),
+  [envNames.region]: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a region name such as us-east-1 or local')
+    .default('local'),
+  [envNames.logLevel]: z
+    .enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` })
+    .default('info'),
+  [envNames.otlpEndpoint]: urlWithProtocols(
+    ['http:', 'https:'],
+    'http://otel-collector:4318',
+  ).optional(),
+};
+
+const edgeEnv = z
+  .object({
+    [envNames.role]: z.literal('edge'),
+    ...common,
+    [envNames.originUrl]: urlWithProtocols(
+      ['http:', 'https:'],
+      'https://origin.edgeplane.svc:8080',
+    ).optional(),
+    [envNames.edgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
+    [envNames.sitesFile]: z.string().min(1).optional(),
+    [envNames.cacheMemoryMb]: megabytes(256).default(256),
+    [envNames.cacheDiskMb]: megabytes(1024).default(0),
+    [envNames.cacheDiskPath]: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const origin = env[envNames.originUrl];
+    const sites = env[envNames.sitesFile];
+    if (!origin && !sites) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [envNames.originUrl],
+        message: `an edge needs its sites: set ${envNames.originUrl} (with ${envNames.edgeToken}) or ${envNames.sitesFile}`,
+      });
+    }
+    if (origin && !env[envNames.edgeToken]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [envNames.edgeToken],
+        message: `is required when ${envNames.originUrl} is set`,
+      });
+    }
+    if (env[envNames.cacheDiskMb] > 0 && !env[envNames.cacheDiskPath]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [envNames.cacheDiskPath],
+        message: `is required when ${envNames.cacheDiskMb} is above 0, e.g. /var/cache/edgeplane`,
+      });
+    }
+  });
+
+const originEnv = z.object({
+  [envNames.role]: z.literal('origin'),
+  ...common,
+  [envNames.databaseUrl]: urlWithProtocols(
+    ['postgres:', 'postgresql:'],
+    'postgres://edgeplane:secret@postgres:5432/edgeplane',
+  ),
+  [envNames.redisUrl]: urlWithProtocols(
+    ['redis:', 'rediss:'],
+    'rediss://:secret@redis:6379',
+  ).optional(),
+});
+
+export const runtimeEnvSchema = z.discriminatedUnion(envNames.role, [edgeEnv, originEnv], {
+  error: `must be one of ${runtimeRoles.join(', ')}`,
+});
+
+export type EdgeEnv = z.output<typeof edgeEnv>;
+export type OriginEnv = z.output<typeof originEnv>;
+export type RuntimeEnv = z.output<typeof runtimeEnvSchema>;
+
+export class RuntimeEnvError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid runtime environment:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'RuntimeEnvError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the process environment; throws RuntimeEnvError naming every bad variable. Values are never echoed. */
+export function parseRuntimeEnv(env: Record<string, string | undefined>): RuntimeEnv {
+  // An empty value is how Kubernetes and shells say "unset".
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = runtimeEnvSchema.safeParse(set);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? envNames.role);
+    const missing = set[name] === undefined && issue.code !== 'custom';
+    return `${name}: ${missing ? `is required; ${issue.message}` : issue.message}`;
+  });
+  throw new RuntimeEnvError(problems);
+}

@@ -1,0 +1,25 @@
+// The runtime's entry point: one image, the role chosen by EDGEPLANE_ROLE.
+import { parseRuntimeEnv, type RuntimeEnv, RuntimeEnvError } from './contract.ts';
+
+/** Exit codes: 2 for a bad environment, 3 for a role this build does not contain yet. */
+export async function main(env: Record<string, string | undefined>): Promise<number> {
+  let runtimeEnv: RuntimeEnv;
+  try {
+    runtimeEnv = parseRuntimeEnv(env);
+  } catch (error) {
+    if (error instanceof RuntimeEnvError) {
+      process.stderr.write(`edgeplane: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  // The edge (issue #3) and origin (issue #5) roles are not built yet.
+  process.stderr.write(
+    `edgeplane: role ${runtimeEnv.EDGEPLANE_ROLE} is not part of this build yet\n`,
+  );
+  return 3;
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.env);
+}

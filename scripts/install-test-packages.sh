@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, only those missing: redis-server (a real Redis).
+set -euo pipefail
+declare -A wanted=([redis-server]=redis-server)
+
+missing=()
+for command in "${!wanted[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${wanted[$command]}")
+done
+((${#missing[@]} == 0)) && exit 0
+
+sudo=()
+if ((EUID != 0)); then
+  command -v sudo >/dev/null 2>&1 || {
+    echo "edgeplane: tests need Debian packages ${missing[*]}; run as root or install them first" >&2
+    exit 1
+  }
+  sudo=(sudo)
+fi
+echo "edgeplane: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,63 @@
+// npm run plan -- <stack> [--json]: plans an example stack offline under the recording mocks and
+// prints the resource tree and a count per type. A config error exits 1 with its message.
+import { StackConfigError } from '../stacks/config.ts';
+import { exampleStackNames, type Plan, planStack } from '../test/harness/pulumi/index.ts';
+import { countByType, renderTree } from '../test/harness/pulumi/plan-report.ts';
+
+function printText(plan: Plan): void {
+  console.log(`Plan of stack ${plan.stack} (offline, mocked cloud; secrets are placeholders)\n`);
+  for (const line of renderTree(plan.resources)) console.log(line);
+  console.log('\nResources by type:');
+  for (const [type, count] of countByType(plan.resources)) {
+    console.log(`  ${String(count).padStart(4)}  ${type}`);
+  }
+  console.log(`  ${String(plan.resources.length).padStart(4)}  in all`);
+  console.log('\nOutputs:');
+  for (const [name, value] of Object.entries(plan.outputs)) {
+    const shown = plan.secretOutputs.includes(name) ? '[secret]' : JSON.stringify(value);
+    console.log(`  ${name}: ${shown}`);
+  }
+}
+
+function printJson(plan: Plan): void {
+  const outputs = Object.fromEntries(
+    Object.entries(plan.outputs).map(([name, value]) => [
+      name,
+      plan.secretOutputs.includes(name) ? '[secret]' : value,
+    ]),
+  );
+  const resources = plan.resources.map(({ inputs: _inputs, ...rest }) => rest);
+  console.log(
+    JSON.stringify(
+      { stack: plan.stack, resources, outputs, counts: countByType(plan.resources) },
+      null,
+      2,
+    ),
+  );
+}
+
+async function cli(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const stack = args.find((arg) => !arg.startsWith('--'));
+  if (!stack) {
+    console.error(
+      `usage: npm run plan -- <stack> [--json]; stacks: ${exampleStackNames().join(', ')}`,
+    );
+    return 2;
+  }
+  try {
+    const plan = await planStack(stack);
+    (json ? printJson : printText)(plan);
+    return 0;
+  } catch (error) {
+    if (error instanceof StackConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await cli(process.argv.slice(2));
+}

@@ -1,0 +1,289 @@
+// The stack config schema. Defaults come from `environment`; prod minimums are enforced here so a
+// bad value fails before any resource is registered. Secrets are not part of this document: they
+// are separate keys set with `pulumi config set --secret` (see config-secrets.ts).
+import { z } from 'zod';
+
+export const clouds = ['aws', 'gcp', 'k3s'] as const;
+export const environments = ['dev', 'staging', 'prod'] as const;
+export const dnsProviders = ['route53', 'clouddns', 'cloudflare'] as const;
+export const tlsIssuers = ['letsencrypt', 'letsencrypt-staging', 'local-ca'] as const;
+export const sizes = ['small', 'medium', 'large', 'xlarge'] as const;
+
+export type Cloud = (typeof clouds)[number];
+export type Environment = (typeof environments)[number];
+
+/** What `environment` changes: prod is highly available and protected, dev is small and cheap. */
+export const environmentDefaults = {
+  dev: {
+    minNodes: 1,
+    maxNodes: 3,
+    databaseSize: 'small',
+    storageGb: 20,
+    backupRetentionDays: 1,
+    highlyAvailable: false,
+    protectData: false,
+    cacheSize: 'small',
+    cacheReplicas: 0,
+    tlsIssuer: 'local-ca',
+    retentionDays: 3,
+    edgeReplicas: 1,
+    originReplicas: 1,
+    cacheMemoryMb: 256,
+    edgeMemory: '512Mi',
+  },
+  staging: {
+    minNodes: 2,
+    maxNodes: 6,
+    databaseSize: 'medium',
+    storageGb: 50,
+    backupRetentionDays: 7,
+    highlyAvailable: false,
+    protectData: false,
+    cacheSize: 'small',
+    cacheReplicas: 1,
+    tlsIssuer: 'letsencrypt-staging',
+    retentionDays: 7,
+    edgeReplicas: 2,
+    originReplicas: 2,
+    cacheMemoryMb: 512,
+    edgeMemory: '1Gi',
+  },
+  prod: {
+    minNodes: 3,
+    maxNodes: 12,
+    databaseSize: 'large',
+    storageGb: 100,
+    backupRetentionDays: 14,
+    highlyAvailable: true,
+    protectData: true,
+    cacheSize: 'medium',
+    cacheReplicas: 2,
+    tlsIssuer: 'letsencrypt',
+    retentionDays: 30,
+    edgeReplicas: 3,
+    originReplicas: 2,
+    cacheMemoryMb: 1024,
+    edgeMemory: '2Gi',
+  },
+} as const satisfies Record<Environment, unknown>;
+
+/** What prod may not go below, whatever the stack sets. */
+export const prodMinimums = { edgeReplicas: 3, backupRetentionDays: 14 } as const;
+
+/** Node machine types per cloud when `cluster.nodeSize` is not set. k3s runs on the hosts it is given. */
+export const defaultNodeSizes: Record<Cloud, Record<Environment, string | undefined>> = {
+  aws: { dev: 't3.large', staging: 'm7i.large', prod: 'm7i.xlarge' },
+  gcp: { dev: 'e2-standard-2', staging: 'n2-standard-2', prod: 'n2-standard-4' },
+  k3s: { dev: undefined, staging: undefined, prod: undefined },
+};
+
+const regionPatterns: Record<Cloud, { pattern: RegExp; example: string }> = {
+  aws: {
+    pattern:
+      /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|southwest|northwest)-\d$/,
+    example: 'us-east-1',
+  },
+  gcp: {
+    pattern:
+      /^(us|europe|asia|australia|northamerica|southamerica|me|africa)-(north|south|east|west|central|northeast|southeast|southwest|northwest)\d$/,
+    example: 'europe-west1',
+  },
+  k3s: { pattern: /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, example: 'home-lab' },
+};
+
+const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const hostname = (example: string) =>
+  z.string().regex(hostnamePattern, `must be a lower-case DNS name such as ${example}`);
+
+const count = (min: number, max: number) =>
+  z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+
+const flag = z.boolean({ error: 'must be true or false' });
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
+const cpuQuantity = z
+  .string({ error: 'must be a Kubernetes CPU quantity such as 500m or 2' })
+  .regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a Kubernetes CPU quantity such as 500m or 2');
+const memoryQuantity = z
+  .string({ error: 'must be a Kubernetes memory quantity such as 512Mi or 2Gi' })
+  .regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'must be a Kubernetes memory quantity such as 512Mi or 2Gi');
+
+const resources = (cpu: string, memory: string) =>
+  z
+    .strictObject({
+      cpu: cpuQuantity.default(cpu),
+      memory: memoryQuantity.default(memory),
+    })
+    .prefault({});
+
+export function stackConfigSchema(environment: Environment, cloud: Cloud) {
+  const d = environmentDefaults[environment];
+  const region = regionPatterns[cloud];
+  return z
+    .strictObject({
+      cloud: oneOf(clouds),
+      environment: oneOf(environments),
+      domain: hostname('cdn.example.com'),
+      regions: z
+        .array(
+          z
+            .string()
+            .regex(region.pattern, `must be a ${cloud} region name such as ${region.example}`),
+          { error: `must be a list of ${cloud} region names, home first` },
+        )
+        .min(1, 'must name at least one region: the first is home')
+        .max(12, 'must name at most 12 regions')
+        .refine((names) => new Set(names).size === names.length, 'must not name a region twice'),
+      cluster: z
+        .strictObject({
+          version: z
+            .string()
+            .regex(/^1\.\d{2}$/, 'must be a Kubernetes minor version such as 1.34')
+            .default('1.34'),
+          nodeSize: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9.-]+$/, 'must be a machine type such as m7i.large')
+            .optional(),
+          minNodes: count(1, 100).default(d.minNodes),
+          maxNodes: count(1, 500).default(d.maxNodes),
+        })
+        .transform((cluster) => ({
+          ...cluster,
+          nodeSize: cluster.nodeSize ?? defaultNodeSizes[cloud][environment],
+        }))
+        .prefault({}),
+      database: z
+        .strictObject({
+          version: z
+            .string()
+            .regex(/^1[5-8]$/, 'must be a PostgreSQL major version from 15 to 18')
+            .default('17'),
+          size: oneOf(sizes).default(d.databaseSize),
+          storageGb: count(10, 65536).default(d.storageGb),
+          backupRetentionDays: count(1, 35).default(d.backupRetentionDays),
+          multiAz: flag.default(d.highlyAvailable),
+          deletionProtection: flag.default(d.protectData),
+          protect: flag.default(d.protectData),
+        })
+        .prefault({}),
+      cache: z
+        .strictObject({
+          size: oneOf(sizes).default(d.cacheSize),
+          replicas: count(0, 5).default(d.cacheReplicas),
+          multiAz: flag.default(d.highlyAvailable),
+        })
+        .prefault({}),
+      dns: z.strictObject({
+        provider: oneOf(dnsProviders),
+        zone: hostname('example.com'),
+        createZone: flag.default(false),
+      }),
+      tls: z
+        .strictObject({
+          issuer: oneOf(tlsIssuers).default(d.tlsIssuer),
+          email: z.email('must be an email address such as ops@example.com').optional(),
+        })
+        .prefault({}),
+      monitoring: z
+        .strictObject({
+          retentionDays: count(1, 365).default(d.retentionDays),
+        })
+        .prefault({}),
+      runtime: z
+        .strictObject({
+          image: z
+            .string()
+            .regex(
+              /^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+              'must be an image reference such as registry.example.com/edgeplane/runtime:0.1.0',
+            )
+            .default('edgeplane/runtime:0.1.0'),
+          edgeReplicas: count(1, 500).default(d.edgeReplicas),
+          originReplicas: count(1, 50).default(d.originReplicas),
+          cacheMemoryMb: count(16, 262144).default(d.cacheMemoryMb),
+          edgeResources: resources('500m', d.edgeMemory),
+          originResources: resources('250m', '512Mi'),
+        })
+        .prefault({}),
+    })
+    .superRefine((config, ctx) => {
+      if (config.cluster.maxNodes < config.cluster.minNodes) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cluster', 'maxNodes'],
+          message: `must be at least cluster.minNodes (${config.cluster.minNodes})`,
+        });
+      }
+      if (config.domain !== config.dns.zone && !config.domain.endsWith(`.${config.dns.zone}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dns', 'zone'],
+          message: `must be the zone that holds domain ${config.domain}, e.g. ${config.domain.split('.').slice(1).join('.') || 'example.com'}`,
+        });
+      }
+      if (config.tls.issuer !== 'local-ca' && !config.tls.email) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tls', 'email'],
+          message: `is required for the ${config.tls.issuer} issuer (Let's Encrypt sends expiry notices there)`,
+        });
+      }
+      const edgeMemoryMb = memoryMegabytes(config.runtime.edgeResources.memory);
+      if (config.runtime.cacheMemoryMb > edgeMemoryMb * 0.75) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runtime', 'cacheMemoryMb'],
+          message: `must leave room in the edge's ${config.runtime.edgeResources.memory} of memory: at most ${Math.floor(edgeMemoryMb * 0.75)}`,
+        });
+      }
+      if (config.environment === 'prod') {
+        if (config.runtime.edgeReplicas < prodMinimums.edgeReplicas) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['runtime', 'edgeReplicas'],
+            message: `must be at least ${prodMinimums.edgeReplicas} in prod`,
+          });
+        }
+        if (config.database.backupRetentionDays < prodMinimums.backupRetentionDays) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['database', 'backupRetentionDays'],
+            message: `must be at least ${prodMinimums.backupRetentionDays} days in prod`,
+          });
+        }
+      }
+    });
+}
+
+function memoryMegabytes(quantity: string): number {
+  const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!match) return 0;
+  const scale = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[
+    match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'
+  ];
+  return Number(match[1]) * scale;
+}
+
+export type StackDocument = z.output<ReturnType<typeof stackConfigSchema>>;
+
+/** Top-level keys of the document, each one `edgeplane:<key>` in Pulumi.<stack>.yaml. */
+export const documentKeys = [
+  'cloud',
+  'environment',
+  'domain',
+  'regions',
+  'cluster',
+  'database',
+  'cache',
+  'dns',
+  'tls',
+  'monitoring',
+  'runtime',
+] as const;
