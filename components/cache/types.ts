@@ -1,0 +1,19 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** What every Redis component (elasticache.ts, memorystore.ts, incluster.ts) hands to the runtime. */
+export interface RedisEndpoint {
+  host: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  /** AUTH password, always a secret Output. */
+  password: pulumi.Output<string>;
+  /** true: connect with TLS (rediss://). */
+  tls: boolean;
+}
+
+/** REDIS_URL for the runtime, as a secret Output. */
+export function redisUrl(endpoint: RedisEndpoint): pulumi.Output<string> {
+  const scheme = endpoint.tls ? 'rediss' : 'redis';
+  return pulumi.secret(
+    pulumi.interpolate`${scheme}://:${endpoint.password.apply(encodeURIComponent)}@${endpoint.host}:${endpoint.port}`,
+  );
+}

@@ -1,0 +1,20 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** What every Postgres component (rds.ts, cloudsql.ts, incluster.ts) hands to the runtime. */
+export interface PostgresEndpoint {
+  host: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  database: pulumi.Output<string>;
+  user: pulumi.Output<string>;
+  /** Always a secret Output. */
+  password: pulumi.Output<string>;
+  /** libpq sslmode the runtime must use. */
+  sslMode: 'disable' | 'require' | 'verify-full';
+}
+
+/** DATABASE_URL for the runtime, as a secret Output. */
+export function postgresUrl(endpoint: PostgresEndpoint): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi.interpolate`postgres://${endpoint.user}:${endpoint.password.apply(encodeURIComponent)}@${endpoint.host}:${endpoint.port}/${endpoint.database}?sslmode=${endpoint.sslMode}`,
+  );
+}

@@ -1,0 +1,9 @@
+/** The recommended Kubernetes labels, put on every object edgeplane creates. */
+export function standardLabels(component: string, environment: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': component,
+    'app.kubernetes.io/part-of': 'edgeplane',
+    'app.kubernetes.io/managed-by': 'pulumi',
+    'edgeplane.dev/environment': environment,
+  };
+}
