@@ -24,6 +24,12 @@ export const configExamples: Record<string, string> = {
   'dns.createZone': 'false',
   'tls.issuer': 'letsencrypt',
   'tls.email': 'ops@example.com',
+  'k3s.mode': 'install',
+  'k3s.server': 'k3s-1.example.com',
+  'k3s.agents': "--path 'k3s.agents[0]' k3s-2.example.com",
+  'k3s.user': 'ubuntu',
+  'k3s.sshPort': '22',
+  'k3s.version': 'v1.34.1+k3s1',
   'monitoring.retentionDays': '30',
   'runtime.image': 'registry.example.com/edgeplane/runtime:0.1.0',
   'runtime.edgeReplicas': '3',
@@ -36,6 +42,8 @@ export const configExamples: Record<string, string> = {
   slackWebhookUrl: '--secret slackWebhookUrl https://hooks.slack.com/services/T000/B000/XXXXXXXX',
   pagerdutyRoutingKey: '--secret pagerdutyRoutingKey 0123456789abcdef0123456789abcdef',
   cloudflareApiToken: '--secret cloudflareApiToken <a token with Zone:DNS:Edit>',
+  k3sKubeconfig: '--secret k3sKubeconfig < /etc/rancher/k3s/k3s.yaml',
+  k3sSshPrivateKey: '--secret k3sSshPrivateKey < ~/.ssh/id_ed25519',
 };
 
 /** The `pulumi config set` line that sets `key` to a valid value. */

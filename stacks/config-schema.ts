@@ -8,6 +8,10 @@ export const environments = ['dev', 'staging', 'prod'] as const;
 export const dnsProviders = ['route53', 'clouddns', 'cloudflare'] as const;
 export const tlsIssuers = ['letsencrypt', 'letsencrypt-staging', 'local-ca'] as const;
 export const sizes = ['small', 'medium', 'large', 'xlarge'] as const;
+/** k3s: use a running cluster from a kubeconfig, or install k3s on hosts over SSH. */
+export const k3sModes = ['existing', 'install'] as const;
+/** The k3s release installed when k3s.version is not set; its minor matches cluster.version's default. */
+export const defaultK3sVersion = 'v1.34.1+k3s1';
 
 export type Cloud = (typeof clouds)[number];
 export type Environment = (typeof environments)[number];
@@ -92,6 +96,18 @@ const regionPatterns: Record<Cloud, { pattern: RegExp; example: string }> = {
 };
 
 const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const ipv4Pattern = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/;
+// Loose on purpose: colons and hex digits with at most one `::`; the SSH client judges the rest.
+const ipv6Pattern = /^(?!.*::.*::)[0-9a-f:]{2,39}$/i;
+
+/** A host reached over SSH: a DNS name, an IPv4 or an IPv6 address. */
+const sshHost = z
+  .string({ error: 'must be a host name or IP address such as k3s-1.example.com or 192.0.2.10' })
+  .refine(
+    (host) => hostnamePattern.test(host) || ipv4Pattern.test(host) || ipv6Pattern.test(host),
+    'must be a host name or IP address such as k3s-1.example.com or 192.0.2.10',
+  );
 
 const hostname = (example: string) =>
   z.string().regex(hostnamePattern, `must be a lower-case DNS name such as ${example}`);
@@ -191,6 +207,25 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
           email: z.email('must be an email address such as ops@example.com').optional(),
         })
         .prefault({}),
+      k3s: z
+        .strictObject({
+          mode: oneOf(k3sModes),
+          server: sshHost.optional(),
+          agents: z
+            .array(sshHost, { error: 'must be a list of agent hosts (k3s.server excluded)' })
+            .max(50, 'must name at most 50 agents')
+            .default([]),
+          user: z
+            .string({ error: 'must be a Unix user name such as ubuntu' })
+            .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name such as ubuntu')
+            .default('root'),
+          sshPort: count(1, 65535).default(22),
+          version: z
+            .string({ error: 'must be a k3s release such as v1.34.1+k3s1' })
+            .regex(/^v1\.\d{2}\.\d+\+k3s\d+$/, 'must be a k3s release such as v1.34.1+k3s1')
+            .default(defaultK3sVersion),
+        })
+        .optional(),
       monitoring: z
         .strictObject({
           retentionDays: count(1, 365).default(d.retentionDays),
@@ -235,6 +270,7 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
           message: `is required for the ${config.tls.issuer} issuer (Let's Encrypt sends expiry notices there)`,
         });
       }
+      checkK3s(config, cloud, ctx);
       const edgeMemoryMb = memoryMegabytes(config.runtime.edgeResources.memory);
       if (config.runtime.cacheMemoryMb > edgeMemoryMb * 0.75) {
         ctx.addIssue({
@@ -262,6 +298,59 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
     });
 }
 
+interface K3sSettingsInput {
+  mode: (typeof k3sModes)[number];
+  server?: string;
+  agents: string[];
+  version: string;
+}
+
+/** Cross-key rules of `k3s`: present exactly on k3s, hosts only when installing, versions agree. */
+function checkK3s(
+  config: { cluster: { version: string }; k3s?: K3sSettingsInput },
+  cloud: Cloud,
+  ctx: z.RefinementCtx,
+) {
+  const { k3s } = config;
+  const issue = (path: string[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['k3s', ...path], message });
+  if (cloud !== 'k3s') {
+    if (k3s) issue([], `is only used when cloud is k3s (this stack's cloud is ${cloud})`);
+    return;
+  }
+  if (!k3s) {
+    issue(
+      [],
+      'is required when cloud is k3s: mode existing (with the k3sKubeconfig secret) or mode install (with k3s.server and the k3sSshPrivateKey secret)',
+    );
+    return;
+  }
+  if (k3s.mode === 'existing') {
+    if (k3s.server !== undefined || k3s.agents.length > 0) {
+      issue(
+        [k3s.server !== undefined ? 'server' : 'agents'],
+        'is only used when k3s.mode is install; an existing cluster is reached through the k3sKubeconfig secret',
+      );
+    }
+    return;
+  }
+  if (k3s.server === undefined) {
+    issue(['server'], 'is required when k3s.mode is install: the host that runs the k3s server');
+    return;
+  }
+  const hosts = [k3s.server, ...k3s.agents];
+  if (new Set(hosts).size !== hosts.length) {
+    issue(['agents'], 'must not name a host twice, nor the server');
+  }
+  const minor = /^v(1\.\d{2})\./.exec(k3s.version)?.[1];
+  if (minor !== undefined && minor !== config.cluster.version) {
+    issue(
+      ['version'],
+      `must be a ${config.cluster.version} release to match cluster.version, such as v${config.cluster.version}.1+k3s1`,
+    );
+  }
+}
+
 function memoryMegabytes(quantity: string): number {
   const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
   if (!match) return 0;
@@ -284,6 +373,7 @@ export const documentKeys = [
   'cache',
   'dns',
   'tls',
+  'k3s',
   'monitoring',
   'runtime',
 ] as const;

@@ -32,7 +32,17 @@ export interface ConfigSource {
   secret(key: SecretConfigKey): pulumi.Output<string>;
 }
 
-export type StackConfig = Omit<StackDocument, 'dns' | 'monitoring'> & {
+/** The k3s settings with the secret that goes with the mode. */
+export type K3sSettings = NonNullable<StackDocument['k3s']> & {
+  /** mode existing: the cluster's kubeconfig, a secret Output. */
+  kubeconfig?: pulumi.Output<string>;
+  /** mode install: the SSH key that reaches every host, a secret Output. */
+  sshPrivateKey?: pulumi.Output<string>;
+};
+
+export type StackConfig = Omit<StackDocument, 'dns' | 'monitoring' | 'k3s'> & {
+  /** Set exactly when cloud is k3s. */
+  k3s?: K3sSettings;
   stack: string;
   homeRegion: string;
   dns: StackDocument['dns'] & { cloudflareApiToken?: pulumi.Output<string> };
@@ -49,6 +59,7 @@ const structuredKeys = new Set<string>([
   'cache',
   'dns',
   'tls',
+  'k3s',
   'monitoring',
   'runtime',
 ]);
@@ -72,6 +83,13 @@ export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): St
         message: 'is required when dns.provider is cloudflare',
       });
     }
+    const k3sSecret = requiredK3sSecret(parsed.data.k3s?.mode);
+    if (k3sSecret && !presentSecrets.has(k3sSecret)) {
+      problems.push({
+        path: k3sSecret,
+        message: `is required when k3s.mode is ${parsed.data.k3s?.mode}`,
+      });
+    }
   }
   if (!parsed.success || problems.length > 0) {
     throw new StackConfigError(configNamespace, source.stack, problems);
@@ -80,8 +98,14 @@ export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): St
   const config = parsed.data;
   const secret = (key: SecretConfigKey) =>
     presentSecrets.has(key) ? source.secret(key) : undefined;
+  const k3s: K3sSettings | undefined = config.k3s && {
+    ...config.k3s,
+    kubeconfig: config.k3s.mode === 'existing' ? secret('k3sKubeconfig') : undefined,
+    sshPrivateKey: config.k3s.mode === 'install' ? secret('k3sSshPrivateKey') : undefined,
+  };
   return {
     ...config,
+    k3s,
     stack: source.stack,
     homeRegion: config.regions[0] as string,
     dns: { ...config.dns, cloudflareApiToken: secret('cloudflareApiToken') },
@@ -91,6 +115,12 @@ export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): St
       pagerdutyRoutingKey: secret('pagerdutyRoutingKey'),
     },
   };
+}
+
+function requiredK3sSecret(mode: 'existing' | 'install' | undefined): SecretConfigKey | undefined {
+  if (mode === 'existing') return 'k3sKubeconfig';
+  if (mode === 'install') return 'k3sSshPrivateKey';
+  return undefined;
 }
 
 function readDocument(source: ConfigSource, problems: ConfigProblem[]): Record<string, unknown> {
