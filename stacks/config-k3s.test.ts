@@ -42,7 +42,7 @@ function errorOf(source: ConfigSource): StackConfigError {
   throw new Error('expected a StackConfigError');
 }
 
-async function valueOf(output: pulumi.Output<string> | undefined): Promise<string | undefined> {
+async function resolved(output: pulumi.Output<string> | undefined): Promise<string | undefined> {
   if (!output) return undefined;
   return new Promise((resolve) => output.apply(resolve));
 }
@@ -61,7 +61,7 @@ describe('k3s settings', () => {
     expect(config.k3s?.kubeconfig).toBeUndefined();
     const key = config.k3s?.sshPrivateKey as pulumi.Output<string>;
     expect(await pulumi.isSecret(key)).toBe(true);
-    expect(await valueOf(key)).toBe(placeholderSecrets['edgeplane:k3sSshPrivateKey']);
+    expect(await resolved(key)).toBe(placeholderSecrets['edgeplane:k3sSshPrivateKey']);
   });
 
   it('existing mode hands over the kubeconfig as a secret Output, with SSH defaults unused', async () => {
@@ -72,7 +72,7 @@ describe('k3s settings', () => {
     expect(config.k3s?.sshPrivateKey).toBeUndefined();
     const kubeconfig = config.k3s?.kubeconfig as pulumi.Output<string>;
     expect(await pulumi.isSecret(kubeconfig)).toBe(true);
-    expect(await valueOf(kubeconfig)).toContain('kind: Config');
+    expect(await resolved(kubeconfig)).toContain('kind: Config');
   });
 
   it('other clouds have no k3s settings', () => {
