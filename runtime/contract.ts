@@ -130,6 +130,8 @@ const originEnv = z.object({
     ['redis:', 'rediss:'],
     'rediss://:secret@redis:6379',
   ).optional(),
+  // The token edges present; components/cdn gives the origin the same one it gives the edges.
+  [envNames.edgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export const runtimeEnvSchema = z.discriminatedUnion(envNames.role, [edgeEnv, originEnv], {

@@ -1,0 +1,103 @@
+// The runtime container of each role: env, ports and probes come only from runtime/contract.ts,
+// so the manifests and the process that reads them cannot drift apart.
+import type * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import {
+  envNames,
+  managementPaths,
+  ports,
+  type RuntimeRole,
+  type secretEnvNames,
+} from '../../runtime/contract.ts';
+import type { ContainerResources } from './args.ts';
+import { containerSecurityContext } from './security.ts';
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type SecretEnvName = (typeof secretEnvNames)[number];
+
+/** Where the writable emptyDirs are mounted; the root filesystem is read-only. */
+export const writablePaths = { tmp: '/tmp', diskCache: '/var/cache/edgeplane' } as const;
+
+export const portNames = { traffic: 'traffic', management: 'management' } as const;
+
+export interface RuntimeContainerArgs {
+  role: RuntimeRole;
+  image: string;
+  region: string;
+  logLevel: string;
+  otlpEndpoint: string;
+  resources: ContainerResources;
+  /** Plain settings of the role, by contract env name. */
+  settings: Partial<Record<(typeof envNames)[keyof typeof envNames], pulumi.Input<string>>>;
+  /** Credentials: env name -> the Secret holding it under the same key. */
+  secretName: pulumi.Input<string>;
+  secretEnv: readonly SecretEnvName[];
+  volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+}
+
+export function runtimeContainer(args: RuntimeContainerArgs): k8s.types.input.core.v1.Container {
+  const plain: Record<string, pulumi.Input<string> | undefined> = {
+    [envNames.role]: args.role,
+    [envNames.trafficPort]: String(ports.traffic),
+    [envNames.managementPort]: String(ports.management),
+    [envNames.region]: args.region,
+    [envNames.logLevel]: args.logLevel,
+    [envNames.otlpEndpoint]: args.otlpEndpoint,
+    ...args.settings,
+  };
+  const env: EnvVar[] = [
+    ...Object.entries(plain)
+      .filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined)
+      .map(([name, value]) => ({ name, value })),
+    ...args.secretEnv.map((name) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: args.secretName, key: name } },
+    })),
+  ];
+  return {
+    name: args.role,
+    image: args.image,
+    imagePullPolicy: 'IfNotPresent',
+    env,
+    ports: [
+      { name: portNames.traffic, containerPort: ports.traffic, protocol: 'TCP' },
+      { name: portNames.management, containerPort: ports.management, protocol: 'TCP' },
+    ],
+    // Startup gives a slow start (origin migrations, edge config snapshot) time before liveness counts.
+    startupProbe: probe(managementPaths.liveness, { periodSeconds: 2, failureThreshold: 60 }),
+    livenessProbe: probe(managementPaths.liveness, { periodSeconds: 10, failureThreshold: 3 }),
+    readinessProbe: probe(managementPaths.readiness, { periodSeconds: 5, failureThreshold: 2 }),
+    resources: containerResources(args.resources),
+    securityContext: containerSecurityContext,
+    volumeMounts: args.volumeMounts,
+  };
+}
+
+function probe(
+  path: string,
+  timing: { periodSeconds: number; failureThreshold: number },
+): k8s.types.input.core.v1.Probe {
+  return { httpGet: { path, port: ports.management }, timeoutSeconds: 2, ...timing };
+}
+
+/**
+ * Memory limit = request (a cache that outgrows its request is killed, not the neighbours);
+ * CPU limit = twice the request, so a burst is allowed but one pod cannot take a node.
+ */
+export function containerResources(
+  resources: ContainerResources,
+): k8s.types.input.core.v1.ResourceRequirements {
+  return {
+    requests: { cpu: resources.cpu, memory: resources.memory },
+    limits: { cpu: doubleCpu(resources.cpu), memory: resources.memory },
+  };
+}
+
+function doubleCpu(quantity: string): string {
+  const match = /^(\d+)m$/.exec(quantity) ?? /^(\d+(?:\.\d+)?)$/.exec(quantity);
+  if (!match) throw new Error(`not a CPU quantity: ${quantity} (e.g. 500m or 2)`);
+  const millicores = quantity.endsWith('m')
+    ? Number(match[1])
+    : Math.round(Number(match[1]) * 1000);
+  return `${millicores * 2}m`;
+}

@@ -1,0 +1,286 @@
+// The runtime on Kubernetes: the edge (and, in the home region, the origin) in namespace
+// `edgeplane`, with their credentials, Services, autoscaling, disruption budgets, metrics
+// scraping, an Ingress with cert-manager TLS and a default-deny network.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+import { envNames, ports, type RuntimeRole, type secretEnvNames } from '../../runtime/contract.ts';
+import { redisUrl } from '../cache/types.ts';
+import { postgresUrl } from '../database/types.ts';
+import { standardLabels } from '../labels.ts';
+import { namespaces } from '../namespaces.ts';
+import type { CdnArgs } from './args.ts';
+import { runtimeContainer, writablePaths } from './container.ts';
+import { edgeplaneIngress } from './ingress.ts';
+import { networkPolicies } from './network-policies.ts';
+import { podSecurityLabels } from './security.ts';
+import { runtimeServiceMonitor } from './service-monitor.ts';
+import type { CdnHostnames, CdnOutputs } from './types.ts';
+import { runtimeWorkload } from './workload.ts';
+
+export type * from './args.ts';
+export type * from './types.ts';
+
+/** Names of each role's Deployment, Service, PDB, ServiceAccount and ServiceMonitor. */
+export const workloadNames = { edge: 'edgeplane-edge', origin: 'edgeplane-origin' } as const;
+
+const defaultDiskCacheMb = 1024;
+const edgeCpuTargetPercent = 70;
+
+type SecretEnvName = (typeof secretEnvNames)[number];
+
+export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
+  public readonly namespace: string;
+  public readonly hostnames: CdnHostnames;
+  public readonly edgeService: string;
+  public readonly homeOrigin?: { url: string; edgeToken: pulumi.Output<string> };
+
+  constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('edgeplane:cdn:Cdn', name, {}, opts);
+    const { cluster, runtime, region, environment, monitoring } = args;
+    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: cluster.provider };
+
+    const namespace = new k8s.core.v1.Namespace(
+      namespaces.cdn,
+      {
+        metadata: {
+          name: namespaces.cdn,
+          labels: { ...standardLabels('edgeplane-cdn', environment), ...podSecurityLabels },
+        },
+      },
+      k8sOpts,
+    );
+    const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
+    const namespaceName = namespaces.cdn;
+    this.namespace = namespaceName;
+    const cdnLabels = standardLabels('edgeplane-cdn', environment);
+
+    const roleLabels = (role: RuntimeRole) => {
+      const selector = {
+        'app.kubernetes.io/name': workloadNames[role],
+        'app.kubernetes.io/component': role,
+      };
+      return {
+        selector,
+        labels: { ...standardLabels(workloadNames[role], environment), ...selector },
+      };
+    };
+
+    // The token edges present to the origin: generated in the home region, handed to the others.
+    const edgeToken: pulumi.Output<string> =
+      region.role === 'home'
+        ? new random.RandomPassword(
+            `${name}-edge-token`,
+            { length: 48, special: false },
+            { parent: this },
+          ).result
+        : pulumi.secret(pulumi.output(region.homeOrigin.edgeToken));
+
+    const credentials = (
+      role: RuntimeRole,
+      data: Partial<Record<SecretEnvName, pulumi.Output<string>>>,
+    ) => {
+      const secretName = `${workloadNames[role]}-credentials`;
+      const secret = new k8s.core.v1.Secret(
+        secretName,
+        {
+          metadata: { name: secretName, namespace: namespaceName, labels: roleLabels(role).labels },
+          type: 'Opaque',
+          stringData: pulumi.secret(pulumi.output(data as Record<string, pulumi.Output<string>>)),
+        },
+        inNamespace,
+      );
+      return { secret, keys: Object.keys(data) as SecretEnvName[] };
+    };
+
+    const common = {
+      image: runtime.image,
+      region: cluster.region,
+      logLevel: runtime.logLevel ?? 'info',
+      otlpEndpoint: monitoring.otlpEndpoint,
+    };
+    const tmpVolume = { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } };
+    const tmpMount = { name: 'tmp', mountPath: writablePaths.tmp };
+
+    // Edge.
+    const edgeLabels = roleLabels('edge');
+    const diskCacheMb = runtime.cacheDiskMb ?? defaultDiskCacheMb;
+    const edgeSecret = credentials('edge', { [envNames.edgeToken]: edgeToken });
+    const edgeVolumes: k8s.types.input.core.v1.Volume[] = [tmpVolume];
+    const edgeMounts: k8s.types.input.core.v1.VolumeMount[] = [tmpMount];
+    if (diskCacheMb > 0) {
+      // Headroom over the tier's size for files being written while old ones are evicted.
+      edgeVolumes.push({
+        name: 'disk-cache',
+        emptyDir: { sizeLimit: `${Math.ceil(diskCacheMb * 1.1)}Mi` },
+      });
+      edgeMounts.push({ name: 'disk-cache', mountPath: writablePaths.diskCache });
+    }
+    const originUrl =
+      region.role === 'home'
+        ? `http://${workloadNames.origin}.${namespaceName}.svc:${ports.traffic}`
+        : region.homeOrigin.url;
+    const edge = runtimeWorkload(
+      workloadNames.edge,
+      {
+        role: 'edge',
+        namespace: namespaceName,
+        ...edgeLabels,
+        // The autoscaler owns the replica count: leaving it unset keeps `pulumi up` from resetting it.
+        replicas: undefined,
+        container: runtimeContainer({
+          ...common,
+          role: 'edge',
+          resources: runtime.edgeResources,
+          settings: {
+            [envNames.originUrl]: originUrl,
+            [envNames.cacheMemoryMb]: String(runtime.cacheMemoryMb),
+            [envNames.cacheDiskMb]: String(diskCacheMb),
+            [envNames.cacheDiskPath]: diskCacheMb > 0 ? writablePaths.diskCache : undefined,
+          },
+          secretName: edgeSecret.secret.metadata.name,
+          secretEnv: edgeSecret.keys,
+          volumeMounts: edgeMounts,
+        }),
+        volumes: edgeVolumes,
+      },
+      inNamespace,
+    );
+    const edgeMaxReplicas = Math.max(
+      runtime.edgeMaxReplicas ?? runtime.edgeReplicas * 4,
+      runtime.edgeReplicas,
+    );
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      workloadNames.edge,
+      {
+        metadata: { name: workloadNames.edge, namespace: namespaceName, labels: edgeLabels.labels },
+        spec: {
+          scaleTargetRef: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: edge.deployment.metadata.name,
+          },
+          minReplicas: runtime.edgeReplicas,
+          maxReplicas: edgeMaxReplicas,
+          // CPU only: a cache fills its memory by design, so memory says nothing about load.
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: { type: 'Utilization', averageUtilization: edgeCpuTargetPercent },
+              },
+            },
+          ],
+          // Scale up at once, down slowly: a flapping edge empties its memory cache.
+          behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
+        },
+      },
+      inNamespace,
+    );
+    runtimeServiceMonitor(
+      workloadNames.edge,
+      {
+        namespace: namespaceName,
+        labels: edgeLabels.labels,
+        serviceSelector: edgeLabels.selector,
+        monitoring,
+      },
+      inNamespace,
+    );
+
+    // Origin, home region only.
+    const originLabels = roleLabels('origin');
+    const hostnames: CdnHostnames = { edge: args.domain };
+    if (region.role === 'home') {
+      hostnames.api = `api.${args.domain}`;
+      hostnames.dashboard = `dashboard.${args.domain}`;
+      const originSecret = credentials('origin', {
+        [envNames.databaseUrl]: postgresUrl(region.postgres),
+        [envNames.redisUrl]: redisUrl(region.redis),
+        [envNames.edgeToken]: edgeToken,
+      });
+      runtimeWorkload(
+        workloadNames.origin,
+        {
+          role: 'origin',
+          namespace: namespaceName,
+          ...originLabels,
+          replicas: runtime.originReplicas,
+          container: runtimeContainer({
+            ...common,
+            role: 'origin',
+            resources: runtime.originResources,
+            settings: {},
+            secretName: originSecret.secret.metadata.name,
+            secretEnv: originSecret.keys,
+            volumeMounts: [tmpMount],
+          }),
+          volumes: [tmpVolume],
+        },
+        inNamespace,
+      );
+      runtimeServiceMonitor(
+        workloadNames.origin,
+        {
+          namespace: namespaceName,
+          labels: originLabels.labels,
+          serviceSelector: originLabels.selector,
+          monitoring,
+        },
+        inNamespace,
+      );
+      this.homeOrigin = { url: `https://${hostnames.api}`, edgeToken };
+    }
+    this.hostnames = hostnames;
+    this.edgeService = `${workloadNames.edge}.${namespaceName}`;
+
+    edgeplaneIngress(
+      'edgeplane',
+      {
+        namespace: namespaceName,
+        labels: cdnLabels,
+        ingressClassName: cluster.ingressClassName,
+        hostnames,
+        edgeServiceName: workloadNames.edge,
+        originServiceName: region.role === 'home' ? workloadNames.origin : undefined,
+        tls: args.tls,
+      },
+      inNamespace,
+    );
+
+    const policies = networkPolicies({
+      edgeSelector: edgeLabels.selector,
+      originSelector: region.role === 'home' ? originLabels.selector : undefined,
+      dataStorePorts:
+        region.role === 'home' ? [region.postgres.port, region.redis.port] : undefined,
+      dataStoreCidrs: args.dataStoreCidrs,
+      ingressControllerNamespace: args.ingressControllerNamespace ?? 'kube-system',
+      monitoringNamespace: monitoring.namespace,
+      otlpPort: urlPort(monitoring.otlpEndpoint),
+    });
+    for (const policy of policies) {
+      new k8s.networking.v1.NetworkPolicy(
+        policy.name,
+        {
+          metadata: { name: policy.name, namespace: namespaceName, labels: cdnLabels },
+          spec: policy.spec,
+        },
+        inNamespace,
+      );
+    }
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      hostnames: this.hostnames,
+      edgeService: this.edgeService,
+      homeOrigin: this.homeOrigin,
+    });
+  }
+}
+
+function urlPort(url: string): number {
+  const parsed = new URL(url);
+  if (parsed.port) return Number(parsed.port);
+  return parsed.protocol === 'https:' ? 443 : 80;
+}

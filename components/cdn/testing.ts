@@ -1,0 +1,136 @@
+// Renders the Cdn component under the recording Pulumi mocks with fake upstream outputs (cluster,
+// Postgres, Redis, TLS, monitoring), for the tests beside it and in test/cdn-*.test.ts.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { type RecordedResource, ResourceRecorder } from '../../test/harness/pulumi/index.ts';
+import type { CdnArgs, CdnRuntimeSettings } from './args.ts';
+import { Cdn } from './index.ts';
+
+/** Secret values of the fake upstream outputs; none may reach a plain input. */
+export const fakeSecrets = {
+  kubeconfig: 'apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: kube-secret-0001}}]',
+  postgresPassword: 'pg-secret-password-0002',
+  redisPassword: 'redis-secret-password-0003',
+  homeEdgeToken: 'edge-token-from-home-region-0004',
+};
+
+export const fakeRuntime: CdnRuntimeSettings = {
+  image: 'registry.example.com/edgeplane/runtime:0.1.0',
+  edgeReplicas: 2,
+  originReplicas: 2,
+  cacheMemoryMb: 256,
+  edgeResources: { cpu: '500m', memory: '1Gi' },
+  originResources: { cpu: '1', memory: '512Mi' },
+};
+
+export interface RenderedCdn {
+  cdn: Cdn;
+  resources: RecordedResource[];
+  /** URN of the fake cluster's explicit Kubernetes provider. */
+  providerUrn: string;
+  /** URNs each resource was registered as depending on, by resource name and type. */
+  dependencies: Map<string, string[]>;
+  /** URNs of the monitoring and TLS `ready` resources. */
+  readyUrns: { monitoring: string; tls: string };
+}
+
+const runtimeInternals = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+}
+interface MonitorWithRegister {
+  registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
+}
+
+export async function renderCdn(
+  role: 'home' | 'edge-only',
+  overrides: Partial<CdnArgs> = {},
+): Promise<RenderedCdn> {
+  const recorder = new ResourceRecorder();
+  await pulumi.runtime.setMocks(recorder.mocks, 'edgeplane', `cdn-${role}`, false);
+  recorder.attach();
+  const dependencies = new Map<string, string[]>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    dependencies.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
+    return register(request, callback);
+  };
+
+  const provider = new k8s.Provider('home-lab', {
+    kubeconfig: pulumi.secret(fakeSecrets.kubeconfig),
+  });
+  const monitoringCrds = new pulumi.ComponentResource('edgeplane:test:MonitoringCrds', 'crds');
+  const issuer = new pulumi.ComponentResource('edgeplane:test:ClusterIssuer', 'issuer');
+  const args: CdnArgs = {
+    cluster: {
+      name: pulumi.output('home-lab'),
+      region: role === 'home' ? 'home-lab' : 'eu-lab',
+      provider,
+      kubeconfig: pulumi.secret(fakeSecrets.kubeconfig),
+      storageClassName: 'local-path',
+      ingressClassName: 'traefik',
+    },
+    tls: { clusterIssuerName: 'edgeplane-local-ca', ready: [issuer] },
+    monitoring: {
+      namespace: 'monitoring',
+      selectorLabels: { release: 'kube-prometheus-stack' },
+      otlpEndpoint: 'http://otel-collector.monitoring.svc:4318',
+      ready: [monitoringCrds],
+    },
+    region:
+      role === 'home'
+        ? {
+            role: 'home',
+            postgres: {
+              host: pulumi.output('postgres-rw.edgeplane-data.svc'),
+              port: pulumi.output(5432),
+              database: pulumi.output('edgeplane'),
+              user: pulumi.output('edgeplane'),
+              password: pulumi.secret(fakeSecrets.postgresPassword),
+              sslMode: 'require',
+            },
+            redis: {
+              host: pulumi.output('redis.edgeplane-data.svc'),
+              port: pulumi.output(6379),
+              password: pulumi.secret(fakeSecrets.redisPassword),
+              tls: false,
+            },
+          }
+        : {
+            role: 'edge-only',
+            homeOrigin: {
+              url: 'https://api.cdn.example.com',
+              edgeToken: pulumi.secret(fakeSecrets.homeEdgeToken),
+            },
+          },
+    runtime: fakeRuntime,
+    domain: 'cdn.example.com',
+    environment: 'dev',
+    ...overrides,
+  };
+  const cdn = new Cdn('cdn', args);
+  await runtimeInternals.waitForRPCs();
+  const urnOf = (resource: pulumi.Resource) =>
+    new Promise<string>((resolve) => resource.urn.apply(resolve));
+  return {
+    cdn,
+    resources: recorder.resources,
+    providerUrn: await urnOf(provider),
+    dependencies,
+    readyUrns: { monitoring: await urnOf(monitoringCrds), tls: await urnOf(issuer) },
+  };
+}
+
+/** The recorded resources of one Kubernetes kind (by Pulumi type suffix, e.g. `apps/v1:Deployment`). */
+export function ofType(resources: readonly RecordedResource[], suffix: string): RecordedResource[] {
+  return resources.filter((resource) => resource.type === `kubernetes:${suffix}`);
+}
+
+/** Resolves an Output in a test. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
