@@ -69,11 +69,13 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     // The token edges present to the origin: generated in the home region, handed to the others.
     const edgeToken: pulumi.Output<string> =
       region.role === 'home'
-        ? new random.RandomPassword(
-            `${name}-edge-token`,
-            { length: 48, special: false },
-            { parent: this },
-          ).result
+        ? pulumi.secret(
+            new random.RandomPassword(
+              `${name}-edge-token`,
+              { length: 48, special: false },
+              { parent: this },
+            ).result,
+          )
         : pulumi.secret(pulumi.output(region.homeOrigin.edgeToken));
 
     const credentials = (

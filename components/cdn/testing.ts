@@ -63,8 +63,9 @@ export async function renderCdn(
   const provider = new k8s.Provider('home-lab', {
     kubeconfig: pulumi.secret(fakeSecrets.kubeconfig),
   });
-  const monitoringCrds = new pulumi.ComponentResource('edgeplane:test:MonitoringCrds', 'crds');
-  const issuer = new pulumi.ComponentResource('edgeplane:test:ClusterIssuer', 'issuer');
+  // Custom resources: a component with no children would add no dependency at all.
+  const monitoringCrds = new pulumi.CustomResource('edgeplane:test:MonitoringCrds', 'crds', {});
+  const issuer = new pulumi.CustomResource('edgeplane:test:ClusterIssuer', 'issuer', {});
   const args: CdnArgs = {
     cluster: {
       name: pulumi.output('home-lab'),
@@ -131,6 +132,6 @@ export function ofType(resources: readonly RecordedResource[], suffix: string): 
 }
 
 /** Resolves an Output in a test. */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+export function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
