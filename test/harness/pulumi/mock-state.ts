@@ -10,7 +10,35 @@ export const extraStateByType: Record<string, StateFor> = {
   'random:index/randomPassword:RandomPassword': (args) => ({
     result: `mock-password-${args.name}`,
   }),
+  // A remote command prints nothing, except the one that reads k3s's kubeconfig.
+  'command:remote:Command': (args) => ({
+    stdout: String(args.inputs.create ?? '').includes('/etc/rancher/k3s/k3s.yaml')
+      ? mockK3sKubeconfig
+      : '',
+    stderr: '',
+  }),
 };
+
+/** What k3s writes to /etc/rancher/k3s/k3s.yaml on its server (credentials made up). */
+export const mockK3sKubeconfig = [
+  'apiVersion: v1',
+  'kind: Config',
+  'clusters:',
+  '  - name: default',
+  '    cluster:',
+  '      certificate-authority-data: bW9jay1rM3MtY2E=',
+  '      server: https://127.0.0.1:6443',
+  'users:',
+  '  - name: default',
+  '    user:',
+  '      client-certificate-data: bW9jay1rM3MtY2xpZW50',
+  '      client-key-data: bW9jay1rM3Mta2V5LXNlY3JldA==',
+  'contexts:',
+  '  - name: default',
+  '    context: { cluster: default, user: default }',
+  'current-context: default',
+  '',
+].join('\n');
 
 export const callResults: Record<string, CallResult> = {
   'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({

@@ -21,6 +21,11 @@ export interface RecordedResource {
   /** Provider reference (`<urn>::<id>`) of an explicit provider; undefined means the default provider. */
   provider?: string;
   protect: boolean;
+  /**
+   * URNs this resource depends on: explicit dependsOn plus resources whose outputs feed its inputs.
+   * The recorder always sets it; optional so that hand-built records in tests may leave it out.
+   */
+  dependencies?: string[];
   /** Inputs with secrets unwrapped to plain values. */
   inputs: Record<string, unknown>;
   /** Dotted paths of inputs that were secret, e.g. `stringData.password`. */
@@ -38,6 +43,7 @@ interface RegisterResourceRequest {
   getProvider(): string;
   getCustom(): boolean;
   getProtect(): boolean;
+  getDependenciesList(): string[];
   getObject(): unknown;
 }
 interface RegisterResourceResponse {
@@ -96,6 +102,7 @@ export class ResourceRecorder {
       parent: request.getParent() || undefined,
       provider: request.getProvider() || undefined,
       protect: request.getProtect(),
+      dependencies: request.getDependenciesList(),
       inputs: unwrapSecrets(raw) as Record<string, unknown>,
       secretInputPaths: secretPaths(raw, ''),
     });

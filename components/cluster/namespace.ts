@@ -1,0 +1,38 @@
+// A namespace edgeplane owns, on the cluster's explicit provider, with the standard labels and the
+// Pod Security Standard it enforces (restricted unless a workload there cannot run so).
+import * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import { standardLabels } from '../labels.ts';
+import type { ClusterOutputs } from './types.ts';
+
+export interface ClusterNamespaceArgs {
+  cluster: Pick<ClusterOutputs, 'provider'>;
+  /** The namespace's name, from components/namespaces.ts. */
+  name: string;
+  /** Which part of edgeplane lives here (the app.kubernetes.io/name label). */
+  component: string;
+  environment: string;
+  podSecurity?: 'restricted' | 'baseline' | 'privileged';
+}
+
+export function clusterNamespace(
+  resourceName: string,
+  args: ClusterNamespaceArgs,
+  opts: pulumi.CustomResourceOptions = {},
+): k8s.core.v1.Namespace {
+  const level = args.podSecurity ?? 'restricted';
+  return new k8s.core.v1.Namespace(
+    resourceName,
+    {
+      metadata: {
+        name: args.name,
+        labels: {
+          ...standardLabels(args.component, args.environment),
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/warn': level,
+        },
+      },
+    },
+    { ...opts, provider: args.cluster.provider },
+  );
+}
