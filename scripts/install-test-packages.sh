@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use, only those missing: redis-server (a real Redis).
+# Installs the Debian packages the tests use, only those missing: redis-server (a real Redis),
+# prometheus (promtool checks and unit-tests the alert rules), prometheus-alertmanager (amtool
+# checks the Alertmanager config and its routes).
 set -euo pipefail
-declare -A wanted=([redis-server]=redis-server)
+declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager)
 
 missing=()
 for command in "${!wanted[@]}"; do
