@@ -90,6 +90,20 @@ export const metricCatalog = {
     help: 'Purges committed by the origin API, by kind and mode.',
     labels: ['kind', 'mode'],
   },
+  // Usage as the origin records it from the edges' usage batches: the one place that knows which
+  // tenant owns a site, so the tenant usage dashboard reads these (one series per site).
+  originUsageRequests: {
+    name: 'edgeplane_origin_usage_requests_total',
+    type: 'counter',
+    help: 'Requests reported in edge usage batches, by tenant and site.',
+    labels: ['tenant', 'site'],
+  },
+  originUsageBytes: {
+    name: 'edgeplane_origin_usage_bytes_total',
+    type: 'counter',
+    help: 'Response bytes reported in edge usage batches, by tenant and site.',
+    labels: ['tenant', 'site'],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export const metricNames: ReadonlySet<string> = new Set(
