@@ -34,6 +34,13 @@ export interface RenderedCdn {
   readyUrns: { monitoring: string; tls: string };
 }
 
+/** Stands in for an upstream component's `ready` resources (CRDs, the ClusterIssuer). */
+class FakeUpstream extends pulumi.CustomResource {
+  constructor(type: string, name: string) {
+    super(type, name, {});
+  }
+}
+
 const runtimeInternals = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
 
 interface RegisterRequest {
@@ -64,8 +71,8 @@ export async function renderCdn(
     kubeconfig: pulumi.secret(fakeSecrets.kubeconfig),
   });
   // Custom resources: a component with no children would add no dependency at all.
-  const monitoringCrds = new pulumi.CustomResource('edgeplane:test:MonitoringCrds', 'crds', {});
-  const issuer = new pulumi.CustomResource('edgeplane:test:ClusterIssuer', 'issuer', {});
+  const monitoringCrds = new FakeUpstream('edgeplane:test:MonitoringCrds', 'crds');
+  const issuer = new FakeUpstream('edgeplane:test:ClusterIssuer', 'issuer');
   const args: CdnArgs = {
     cluster: {
       name: pulumi.output('home-lab'),
