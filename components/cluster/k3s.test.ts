@@ -6,7 +6,7 @@ import type { K3sSettings } from '../../stacks/config.ts';
 import { type RecordedResource, secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { mockK3sKubeconfig } from '../../test/harness/pulumi/mock-state.ts';
 import { K3sCluster } from './k3s.ts';
-import { recordProgram, valueOf } from './testing.ts';
+import { recordProgram, outputValue } from './testing.ts';
 
 const sshKey =
   '-----BEGIN OPENSSH PRIVATE KEY-----\nk3s-test-ssh-key-0000\n-----END OPENSSH PRIVATE KEY-----';
@@ -132,17 +132,17 @@ describe('K3sCluster, install mode', () => {
   });
 
   it('hands out the kubeconfig pointed at the server, and the k3s storage and ingress classes', async () => {
-    const kubeconfig = parse(await valueOf(cluster.kubeconfig));
+    const kubeconfig = parse(await outputValue(cluster.kubeconfig));
     expect(kubeconfig.clusters[0].cluster.server).toBe('https://k3s-1.example.com:6443');
     expect(kubeconfig['current-context']).toBe('edgeplane-dev');
     const provider = byName(resources, 'k3s-k8s');
-    expect(provider.inputs.kubeconfig).toBe(await valueOf(cluster.kubeconfig));
+    expect(provider.inputs.kubeconfig).toBe(await outputValue(cluster.kubeconfig));
     // Provider config reaches the engine as strings.
     expect(String(provider.inputs.enableServerSideApply)).toBe('true');
     expect(cluster.storageClassName).toBe('local-path');
     expect(cluster.ingressClassName).toBe('traefik');
     expect(cluster.region).toBe('home-lab');
-    expect(await valueOf(cluster.name)).toBe('edgeplane-dev');
+    expect(await outputValue(cluster.name)).toBe('edgeplane-dev');
     expect(cluster.nodeHosts).toEqual(['k3s-1.example.com', 'k3s-2.example.com', '192.0.2.12']);
   });
 });
@@ -171,7 +171,7 @@ describe('K3sCluster, existing mode', () => {
     expect(provider?.secretInputPaths).toContain('kubeconfig');
     expect(provider?.inputs.kubeconfig).toBe(mockK3sKubeconfig);
     expect(await pulumi.isSecret(result.kubeconfig)).toBe(true);
-    expect(await valueOf(result.name)).toBe('k3s');
+    expect(await outputValue(result.name)).toBe('k3s');
     expect(result.nodeHosts).toEqual([]);
   });
 

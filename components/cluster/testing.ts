@@ -22,7 +22,7 @@ export async function recordProgram<T>(
 }
 
 /** Waits for an Output's value (mocked outputs are always known when preview is false). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+export function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
