@@ -34,7 +34,7 @@ describe('schema validation of the cdn objects', () => {
     const hpa = kubernetesObjects(resources).find(
       (object) => object.kind === 'HorizontalPodAutoscaler',
     );
-    const broken = structuredClone(hpa) as { spec: { maxReplicas: unknown } };
+    const broken = structuredClone(hpa) as unknown as { spec: { maxReplicas: unknown } };
     broken.spec.maxReplicas = 'many';
     const [result] = validateKubernetesObjects([broken as never]);
     expect(result?.status).toBe('invalid');

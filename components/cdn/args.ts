@@ -64,4 +64,10 @@ export interface CdnArgs {
    * give their CIDRs so the origin may reach them. Default: the stores run in namespace edgeplane-data.
    */
   dataStoreCidrs?: string[];
+  /**
+   * Let the edge and origin fetch from tenant origins on private addresses (RFC 1918, CGNAT, IPv6
+   * ULA), e.g. a home lab whose sites live on the LAN. Default false: a site cannot point the CDN
+   * at the cluster's own network. Link-local (instance metadata) stays blocked either way.
+   */
+  privateTenantOrigins?: boolean;
 }

@@ -260,6 +260,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       ingressControllerNamespace: args.ingressControllerNamespace ?? 'kube-system',
       monitoringNamespace: monitoring.namespace,
       otlpPort: urlPort(monitoring.otlpEndpoint),
+      privateTenantOrigins: args.privateTenantOrigins ?? false,
     });
     for (const policy of policies) {
       new k8s.networking.v1.NetworkPolicy(

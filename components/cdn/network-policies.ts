@@ -20,6 +20,8 @@ export interface NetworkPolicyArgs {
   monitoringNamespace: string;
   /** Port of the OpenTelemetry Collector's OTLP endpoint in the monitoring namespace. */
   otlpPort: number;
+  /** Allow tenant origins on private addresses (RFC 1918, CGNAT, ULA). */
+  privateTenantOrigins: boolean;
 }
 
 export interface NamedPolicy {
@@ -33,21 +35,33 @@ const inNamespace = (name: string): Peer => ({
 
 const tcp = (port: pulumi.Input<number>): Port => ({ protocol: 'TCP', port });
 
-/**
- * Tenant origins (and, for edge-only regions, the home origin's public API) are anywhere on the
- * internet, on 80 and 443. Link-local is cut out: it holds the clouds' instance metadata service,
- * which a tenant's origin hostname must never reach.
- */
-const internetWeb = {
-  to: [
-    { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } },
-    { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128'] } },
-  ],
-  ports: [tcp(80), tcp(443)],
+/** Link-local holds the clouds' instance metadata service: never reachable from the runtime. */
+const alwaysBlocked = { v4: ['169.254.0.0/16'], v6: ['fe80::/10'] };
+/** The cluster's and its network's own addresses: tenant origins may not point there unless allowed. */
+const privateRanges = {
+  v4: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8'],
+  // Unique local addresses, which include AWS's IPv6 metadata endpoint fd00:ec2::254.
+  v6: ['fc00::/7'],
 };
+
+/**
+ * Tenant origins (and, for edge-only regions, the home origin's public API) are on the internet,
+ * on 80 and 443.
+ */
+function internetWeb(privateTenantOrigins: boolean) {
+  const v4 = privateTenantOrigins ? alwaysBlocked.v4 : [...alwaysBlocked.v4, ...privateRanges.v4];
+  const v6 = privateTenantOrigins
+    ? [...alwaysBlocked.v6, 'fd00:ec2::254/128']
+    : [...alwaysBlocked.v6, ...privateRanges.v6];
+  return {
+    to: [{ ipBlock: { cidr: '0.0.0.0/0', except: v4 } }, { ipBlock: { cidr: '::/0', except: v6 } }],
+    ports: [tcp(80), tcp(443)],
+  };
+}
 
 export function networkPolicies(args: NetworkPolicyArgs): NamedPolicy[] {
   const allPods = {};
+  const internet = internetWeb(args.privateTenantOrigins);
   const policies: NamedPolicy[] = [
     {
       name: 'default-deny',
@@ -115,7 +129,7 @@ export function networkPolicies(args: NetworkPolicyArgs): NamedPolicy[] {
                 },
               ]
             : []),
-          internetWeb,
+          internet,
         ],
       },
     },
@@ -146,7 +160,7 @@ export function networkPolicies(args: NetworkPolicyArgs): NamedPolicy[] {
         spec: {
           podSelector: { matchLabels: args.originSelector },
           policyTypes: ['Egress'],
-          egress: [{ to: dataStores, ports: (args.dataStorePorts ?? []).map(tcp) }, internetWeb],
+          egress: [{ to: dataStores, ports: (args.dataStorePorts ?? []).map(tcp) }, internet],
         },
       },
     );
