@@ -189,6 +189,15 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
       const keys = Object.keys(secret.inputs.stringData as object);
       expect(keys.every((key) => (secretEnvNames as readonly string[]).includes(key))).toBe(true);
     }
+    // A secret Output inside a Deployment would make its whole spec secret and its value
+    // readable by anyone who can read Deployments: nothing but Secrets may hold one.
+    for (const resource of rendered.resources.filter((r) => r.type.startsWith('kubernetes:'))) {
+      if (resource.type === 'kubernetes:core/v1:Secret') continue;
+      expect({ resource: resource.name, secretInputPaths: resource.secretInputPaths }).toEqual({
+        resource: resource.name,
+        secretInputPaths: [],
+      });
+    }
     const leaks = secretLeaks(
       { resources: rendered.resources, outputs: {}, secretOutputs: [] },
       allSecretValues,
