@@ -1,7 +1,7 @@
 // The cdn component fed the runtime settings of each example stack, as stacks/<cloud> will feed
 // it: StackConfig['runtime'] fits CdnRuntimeSettings as it is, and what comes out is sound.
 import * as pulumi from '@pulumi/pulumi';
-import { renderCdn } from '../components/cdn/testing.ts';
+import { kubernetesName, renderCdn } from '../components/cdn/testing.ts';
 import { envNames } from '../runtime/contract.ts';
 import { loadStackConfig } from '../stacks/config.ts';
 import { kubernetesObjects, validateKubernetesObjects } from './harness/kubernetes/index.ts';
@@ -23,10 +23,8 @@ function stackConfig(stack: string) {
 }
 
 const specOf = (resources: RecordedResource[], type: string, name: string) =>
-  resources.find((r) => r.type === `kubernetes:${type}` && r.name === name)?.inputs.spec as Record<
-    string,
-    unknown
-  >;
+  resources.find((r) => r.type === `kubernetes:${type}` && kubernetesName(r) === name)?.inputs
+    .spec as Record<string, unknown>;
 
 describe.each(exampleStackNames())('cdn with the runtime settings of %s', (stack) => {
   it('scales, sizes and configures the workloads as the stack says', async () => {

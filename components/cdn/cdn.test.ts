@@ -8,9 +8,11 @@ import { namespaces } from '../namespaces.ts';
 import {
   fakeRuntime,
   fakeSecrets,
+  kubernetesName,
   ofType,
   type RenderedCdn,
   renderCdn,
+  renderTwoRegions,
   resolved,
 } from './testing.ts';
 
@@ -45,7 +47,7 @@ const onlyContainer = (deployment: RecordedResource) => {
   return containers[0] as Container;
 };
 const named = (resources: RecordedResource[], suffix: string, name: string) => {
-  const found = ofType(resources, suffix).find((resource) => resource.name === name);
+  const found = ofType(resources, suffix).find((resource) => kubernetesName(resource) === name);
   if (!found) throw new Error(`no ${suffix} named ${name}`);
   return found;
 };
@@ -70,7 +72,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
     for (const resource of kubernetes) {
       expect({ name: resource.name, provider: resource.provider }).toEqual({
         name: resource.name,
-        provider: `${rendered.providerUrn}::home-lab-id`,
+        provider: `${rendered.providerUrn}::${role === 'home' ? 'home-lab' : 'eu-lab'}-id`,
       });
       expect(resource.parent).toBe(component?.urn);
       const metadata = resource.inputs.metadata as { namespace?: string; name: string };
@@ -108,7 +110,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
 
   it('runs every workload with limits, contract probes and a restrictive securityContext', () => {
     const deployments = ofType(rendered.resources, 'apps/v1:Deployment');
-    expect(deployments.map((d) => d.name).sort()).toEqual(
+    expect(deployments.map(kubernetesName).sort()).toEqual(
       role === 'home' ? ['edgeplane-edge', 'edgeplane-origin'] : ['edgeplane-edge'],
     );
     for (const deployment of deployments) {
@@ -173,7 +175,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
         if ((secretEnvNames as readonly string[]).includes(variable.name)) {
           expect(variable.value).toBeUndefined();
           expect(variable.valueFrom?.secretKeyRef).toEqual({
-            name: `${deployment.name}-credentials`,
+            name: `${kubernetesName(deployment)}-credentials`,
             key: variable.name,
           });
         }
@@ -226,12 +228,12 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
   it('has a disruption budget per workload that always allows one eviction', () => {
     const budgets = ofType(rendered.resources, 'policy/v1:PodDisruptionBudget');
     const deployments = ofType(rendered.resources, 'apps/v1:Deployment');
-    expect(budgets.map((b) => b.name).sort()).toEqual(deployments.map((d) => d.name).sort());
+    expect(budgets.map(kubernetesName).sort()).toEqual(deployments.map(kubernetesName).sort());
     for (const budget of budgets) {
       const spec = budget.inputs.spec as { maxUnavailable: number; minAvailable?: number };
       expect(spec.maxUnavailable).toBe(1);
       expect(spec.minAvailable).toBeUndefined();
-      const deployment = named(rendered.resources, 'apps/v1:Deployment', budget.name);
+      const deployment = named(rendered.resources, 'apps/v1:Deployment', kubernetesName(budget));
       expect((budget.inputs.spec as { selector: unknown }).selector).toEqual(
         (deployment.inputs.spec as { selector: unknown }).selector,
       );
@@ -240,10 +242,8 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
 
   it('scrapes the management port metrics path with ServiceMonitors Prometheus selects, after the CRDs', () => {
     const monitors = ofType(rendered.resources, 'monitoring.coreos.com/v1:ServiceMonitor');
-    expect(monitors.map((m) => m.name).sort()).toEqual(
-      ofType(rendered.resources, 'apps/v1:Deployment')
-        .map((d) => d.name)
-        .sort(),
+    expect(monitors.map(kubernetesName).sort()).toEqual(
+      ofType(rendered.resources, 'apps/v1:Deployment').map(kubernetesName).sort(),
     );
     for (const monitor of monitors) {
       expect((monitor.inputs.metadata as { labels: object }).labels).toMatchObject({
@@ -257,7 +257,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
         expect.objectContaining({ port: 'management', path: managementPaths.metrics }),
       ]);
       // The Service it selects serves `management` on the contract's port.
-      const service = named(rendered.resources, 'core/v1:Service', monitor.name);
+      const service = named(rendered.resources, 'core/v1:Service', kubernetesName(monitor));
       const serviceSpec = service.inputs.spec as {
         selector: object;
         ports: { name: string; port: number }[];
@@ -305,7 +305,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
       port: { number: ports.traffic },
     });
     expect(
-      rendered.dependencies.get('kubernetes:networking.k8s.io/v1:Ingress::edgeplane'),
+      rendered.dependencies.get('kubernetes:networking.k8s.io/v1:Ingress::cdn-edgeplane'),
     ).toContain(rendered.readyUrns.tls);
   });
 });
@@ -363,7 +363,9 @@ describe('home region vs edge-only region', () => {
   it('edge-only: runs edges that follow the home origin with the home token, and nothing else', async () => {
     const rendered = await renderCdn('edge-only');
     expect(rendered.resources.filter((r) => r.type.startsWith('random:'))).toEqual([]);
-    expect(rendered.resources.some((r) => r.name.includes('origin'))).toBe(false);
+    expect(
+      rendered.resources.some((r) => r.name.includes('origin') || r.type.includes('origin')),
+    ).toBe(false);
     const edge = envOf(rendered, 'edgeplane-edge');
     expect(edge[envNames.originUrl]).toBe('https://api.cdn.example.com');
     expect(edge[envNames.region]).toBe('eu-lab');
@@ -388,5 +390,34 @@ describe('home region vs edge-only region', () => {
     expect(withoutDisk[envNames.cacheDiskPath]).toBeUndefined();
     const pod = podSpec(named(rendered.resources, 'apps/v1:Deployment', 'edgeplane-edge'));
     expect(pod.volumes.map((volume) => volume.name)).toEqual(['tmp']);
+  });
+});
+
+describe('a stack with several regions', () => {
+  it('holds one Cdn per cluster without a clash, the edge-only one following the home origin', async () => {
+    const { home, edge, resources } = await renderTwoRegions();
+    const urns = resources.map((resource) => resource.urn);
+    expect(new Set(urns).size).toBe(urns.length);
+    const edgeSecrets = resources.filter(
+      (resource) =>
+        resource.type === 'kubernetes:core/v1:Secret' &&
+        kubernetesName(resource) === 'edgeplane-edge-credentials',
+    );
+    // Both regions' edges present the one token the home region generated.
+    expect(edgeSecrets.map((secret) => secret.inputs.stringData)).toEqual([
+      { [envNames.edgeToken]: 'mock-password-home-lab-edge-token' },
+      { [envNames.edgeToken]: 'mock-password-home-lab-edge-token' },
+    ]);
+    for (const secret of edgeSecrets) expect(secret.secretInputPaths).toEqual(['stringData']);
+    expect(home.homeOrigin?.url).toBe('https://api.cdn.example.com');
+    expect(edge.homeOrigin).toBeUndefined();
+    // Each region's objects are on that region's cluster.
+    const providers = new Set(
+      resources.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.provider),
+    );
+    expect([...providers].sort()).toEqual([
+      expect.stringContaining('pulumi:providers:kubernetes::eu-lab::eu-lab-id'),
+      expect.stringContaining('pulumi:providers:kubernetes::home-lab::home-lab-id'),
+    ]);
   });
 });

@@ -40,8 +40,10 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     const { cluster, runtime, region, environment, monitoring } = args;
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: cluster.provider };
 
+    // Pulumi names carry the Cdn's name: a stack with several regions holds one Cdn per cluster.
+    const resourceName = (kubernetesName: string) => `${name}-${kubernetesName}`;
     const namespace = new k8s.core.v1.Namespace(
-      namespaces.cdn,
+      resourceName(namespaces.cdn),
       {
         metadata: {
           name: namespaces.cdn,
@@ -84,7 +86,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     ) => {
       const secretName = `${workloadNames[role]}-credentials`;
       const secret = new k8s.core.v1.Secret(
-        secretName,
+        resourceName(secretName),
         {
           metadata: { name: secretName, namespace: namespaceName, labels: roleLabels(role).labels },
           type: 'Opaque',
@@ -125,6 +127,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     const edge = runtimeWorkload(
       workloadNames.edge,
       {
+        resourcePrefix: name,
         role: 'edge',
         namespace: namespaceName,
         ...edgeLabels,
@@ -153,7 +156,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       runtime.edgeReplicas,
     );
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      workloadNames.edge,
+      resourceName(workloadNames.edge),
       {
         metadata: { name: workloadNames.edge, namespace: namespaceName, labels: edgeLabels.labels },
         spec: {
@@ -183,6 +186,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     runtimeServiceMonitor(
       workloadNames.edge,
       {
+        resourcePrefix: name,
         namespace: namespaceName,
         labels: edgeLabels.labels,
         serviceSelector: edgeLabels.selector,
@@ -205,6 +209,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       runtimeWorkload(
         workloadNames.origin,
         {
+          resourcePrefix: name,
           role: 'origin',
           namespace: namespaceName,
           ...originLabels,
@@ -225,6 +230,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       runtimeServiceMonitor(
         workloadNames.origin,
         {
+          resourcePrefix: name,
           namespace: namespaceName,
           labels: originLabels.labels,
           serviceSelector: originLabels.selector,
@@ -240,6 +246,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     edgeplaneIngress(
       'edgeplane',
       {
+        resourcePrefix: name,
         namespace: namespaceName,
         labels: cdnLabels,
         ingressClassName: cluster.ingressClassName,
@@ -264,7 +271,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     });
     for (const policy of policies) {
       new k8s.networking.v1.NetworkPolicy(
-        policy.name,
+        resourceName(policy.name),
         {
           metadata: { name: policy.name, namespace: namespaceName, labels: cdnLabels },
           spec: policy.spec,

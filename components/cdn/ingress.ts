@@ -11,6 +11,8 @@ import type { CdnHostnames } from './types.ts';
 export const tlsSecretName = 'edgeplane-tls';
 
 export interface EdgeplaneIngressArgs {
+  /** Prefix of the Pulumi name (the Cdn's name). */
+  resourcePrefix: string;
   namespace: pulumi.Input<string>;
   labels: Record<string, string>;
   ingressClassName: string;
@@ -42,7 +44,7 @@ export function edgeplaneIngress(
     })),
   ];
   return new k8s.networking.v1.Ingress(
-    name,
+    `${args.resourcePrefix}-${name}`,
     {
       metadata: {
         name,

@@ -7,6 +7,8 @@ import { portNames } from './container.ts';
 import { withDependencies } from './depends-on.ts';
 
 export interface RuntimeServiceMonitorArgs {
+  /** Prefix of the Pulumi name (the Cdn's name). */
+  resourcePrefix: string;
   namespace: string;
   labels: Record<string, string>;
   /** Labels of the role's Service. */
@@ -20,7 +22,7 @@ export function runtimeServiceMonitor(
   opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
   return new k8s.apiextensions.CustomResource(
-    name,
+    `${args.resourcePrefix}-${name}`,
     {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',

@@ -3,7 +3,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { type RecordedResource, ResourceRecorder } from '../../test/harness/pulumi/index.ts';
-import type { CdnArgs, CdnRuntimeSettings } from './args.ts';
+import type { CdnArgs, CdnRuntimeSettings, HomeRegion } from './args.ts';
 import { Cdn } from './index.ts';
 
 /** Secret values of the fake upstream outputs; none may reach a plain input. */
@@ -52,12 +52,9 @@ interface MonitorWithRegister {
   registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
 }
 
-export async function renderCdn(
-  role: 'home' | 'edge-only',
-  overrides: Partial<CdnArgs> = {},
-): Promise<RenderedCdn> {
+async function startRecording(stack: string) {
   const recorder = new ResourceRecorder();
-  await pulumi.runtime.setMocks(recorder.mocks, 'edgeplane', `cdn-${role}`, false);
+  await pulumi.runtime.setMocks(recorder.mocks, 'edgeplane', stack, false);
   recorder.attach();
   const dependencies = new Map<string, string[]>();
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
@@ -66,17 +63,21 @@ export async function renderCdn(
     dependencies.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
     return register(request, callback);
   };
+  return { recorder, dependencies };
+}
 
-  const provider = new k8s.Provider('home-lab', {
+/** What the cluster, TLS and monitoring components of one region would hand over. */
+function fakeRegionUpstreams(region: string) {
+  const provider = new k8s.Provider(region, {
     kubeconfig: pulumi.secret(fakeSecrets.kubeconfig),
   });
   // Custom resources: a component with no children would add no dependency at all.
-  const monitoringCrds = new FakeUpstream('edgeplane:test:MonitoringCrds', 'crds');
-  const issuer = new FakeUpstream('edgeplane:test:ClusterIssuer', 'issuer');
-  const args: CdnArgs = {
+  const monitoringCrds = new FakeUpstream('edgeplane:test:MonitoringCrds', `${region}-crds`);
+  const issuer = new FakeUpstream('edgeplane:test:ClusterIssuer', `${region}-issuer`);
+  const args: Pick<CdnArgs, 'cluster' | 'tls' | 'monitoring'> = {
     cluster: {
-      name: pulumi.output('home-lab'),
-      region: role === 'home' ? 'home-lab' : 'eu-lab',
+      name: pulumi.output(region),
+      region,
       provider,
       kubeconfig: pulumi.secret(fakeSecrets.kubeconfig),
       storageClassName: 'local-path',
@@ -89,53 +90,93 @@ export async function renderCdn(
       otlpEndpoint: 'http://otel-collector.monitoring.svc:4318',
       ready: [monitoringCrds],
     },
-    region:
-      role === 'home'
-        ? {
-            role: 'home',
-            postgres: {
-              host: pulumi.output('postgres-rw.edgeplane-data.svc'),
-              port: pulumi.output(5432),
-              database: pulumi.output('edgeplane'),
-              user: pulumi.output('edgeplane'),
-              password: pulumi.secret(fakeSecrets.postgresPassword),
-              sslMode: 'require',
-            },
-            redis: {
-              host: pulumi.output('redis.edgeplane-data.svc'),
-              port: pulumi.output(6379),
-              password: pulumi.secret(fakeSecrets.redisPassword),
-              tls: false,
-            },
-          }
-        : {
-            role: 'edge-only',
-            homeOrigin: {
-              url: 'https://api.cdn.example.com',
-              edgeToken: pulumi.secret(fakeSecrets.homeEdgeToken),
-            },
-          },
-    runtime: fakeRuntime,
-    domain: 'cdn.example.com',
-    environment: 'dev',
-    ...overrides,
   };
-  const cdn = new Cdn('cdn', args);
+  return { args, provider, monitoringCrds, issuer };
+}
+
+/** The home region's in-cluster Postgres and Redis. */
+export function fakeHomeRegion(): HomeRegion {
+  return {
+    role: 'home',
+    postgres: {
+      host: pulumi.output('postgres-rw.edgeplane-data.svc'),
+      port: pulumi.output(5432),
+      database: pulumi.output('edgeplane'),
+      user: pulumi.output('edgeplane'),
+      password: pulumi.secret(fakeSecrets.postgresPassword),
+      sslMode: 'require',
+    },
+    redis: {
+      host: pulumi.output('redis.edgeplane-data.svc'),
+      port: pulumi.output(6379),
+      password: pulumi.secret(fakeSecrets.redisPassword),
+      tls: false,
+    },
+  };
+}
+
+const commonArgs = { runtime: fakeRuntime, domain: 'cdn.example.com', environment: 'dev' } as const;
+
+const urnOf = (resource: pulumi.Resource) =>
+  new Promise<string>((resolve) => resource.urn.apply(resolve));
+
+/** One Cdn: a home region (cluster home-lab) or an edge-only one (eu-lab) following a fake home. */
+export async function renderCdn(
+  role: 'home' | 'edge-only',
+  overrides: Partial<CdnArgs> = {},
+): Promise<RenderedCdn> {
+  const { recorder, dependencies } = await startRecording(`cdn-${role}`);
+  const upstreams = fakeRegionUpstreams(role === 'home' ? 'home-lab' : 'eu-lab');
+  const region: CdnArgs['region'] =
+    role === 'home'
+      ? fakeHomeRegion()
+      : {
+          role: 'edge-only',
+          homeOrigin: {
+            url: 'https://api.cdn.example.com',
+            edgeToken: pulumi.secret(fakeSecrets.homeEdgeToken),
+          },
+        };
+  const cdn = new Cdn('cdn', { ...upstreams.args, region, ...commonArgs, ...overrides });
   await runtimeInternals.waitForRPCs();
-  const urnOf = (resource: pulumi.Resource) =>
-    new Promise<string>((resolve) => resource.urn.apply(resolve));
   return {
     cdn,
     resources: recorder.resources,
-    providerUrn: await urnOf(provider),
+    providerUrn: await urnOf(upstreams.provider),
     dependencies,
-    readyUrns: { monitoring: await urnOf(monitoringCrds), tls: await urnOf(issuer) },
+    readyUrns: {
+      monitoring: await urnOf(upstreams.monitoringCrds),
+      tls: await urnOf(upstreams.issuer),
+    },
   };
+}
+
+/** A stack with two regions, wired as a stack does: the edge-only region follows the home Cdn. */
+export async function renderTwoRegions() {
+  const { recorder } = await startRecording('cdn-two-regions');
+  const home = new Cdn('home-lab', {
+    ...fakeRegionUpstreams('home-lab').args,
+    region: fakeHomeRegion(),
+    ...commonArgs,
+  });
+  if (!home.homeOrigin) throw new Error('a home Cdn hands over its origin');
+  const edge = new Cdn('eu-lab', {
+    ...fakeRegionUpstreams('eu-lab').args,
+    region: { role: 'edge-only', homeOrigin: home.homeOrigin },
+    ...commonArgs,
+  });
+  await runtimeInternals.waitForRPCs();
+  return { home, edge, resources: recorder.resources };
 }
 
 /** The recorded resources of one Kubernetes kind (by Pulumi type suffix, e.g. `apps/v1:Deployment`). */
 export function ofType(resources: readonly RecordedResource[], suffix: string): RecordedResource[] {
   return resources.filter((resource) => resource.type === `kubernetes:${suffix}`);
+}
+
+/** The object's name in Kubernetes (`metadata.name`); Pulumi names carry the Cdn's name in front. */
+export function kubernetesName(resource: RecordedResource): string {
+  return (resource.inputs.metadata as { name: string }).name;
 }
 
 /** Resolves an Output in a test. */

@@ -8,6 +8,8 @@ import { portNames } from './container.ts';
 import { podSecurityContext } from './security.ts';
 
 export interface RuntimeWorkloadArgs {
+  /** Prefix of the Pulumi names (the Cdn's name), so several regions fit in one stack. */
+  resourcePrefix: string;
   role: RuntimeRole;
   namespace: pulumi.Input<string>;
   /** Labels of every object of the role (standard labels plus the selector). */
@@ -33,9 +35,10 @@ export function runtimeWorkload(
   opts: pulumi.CustomResourceOptions,
 ): RuntimeWorkload {
   const metadata = { name, namespace: args.namespace, labels: args.labels };
+  const resourceName = `${args.resourcePrefix}-${name}`;
   // The runtime never calls the Kubernetes API: its own account, with no token mounted.
   const serviceAccount = new k8s.core.v1.ServiceAccount(
-    name,
+    resourceName,
     { metadata, automountServiceAccountToken: false },
     opts,
   );
@@ -47,7 +50,7 @@ export function runtimeWorkload(
     matchLabelKeys: ['pod-template-hash'],
   });
   const deployment = new k8s.apps.v1.Deployment(
-    name,
+    resourceName,
     {
       metadata,
       spec: {
@@ -80,7 +83,7 @@ export function runtimeWorkload(
     opts,
   );
   const service = new k8s.core.v1.Service(
-    name,
+    resourceName,
     {
       metadata,
       spec: {
@@ -105,7 +108,7 @@ export function runtimeWorkload(
     opts,
   );
   const disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
-    name,
+    resourceName,
     {
       metadata,
       spec: {
