@@ -5,7 +5,7 @@
 // only the collector's exporter endpoint changes.
 import { ports } from './endpoints.ts';
 
-export const jaegerImage = 'jaegertracing/jaeger:2.5.0';
+export const jaegerImage = 'jaegertracing/jaeger:2.21.0';
 
 const name = 'jaeger';
 
@@ -40,6 +40,8 @@ export function jaegerObjects(namespace: string, labels: Record<string, string>)
             {
               name,
               image: jaegerImage,
+              // The built-in all-in-one config listens on localhost unless told otherwise.
+              env: [{ name: 'JAEGER_LISTEN_HOST', value: '0.0.0.0' }],
               ports: containerPorts,
               readinessProbe: { tcpSocket: { port: 'query' }, periodSeconds: 10 },
               livenessProbe: {
