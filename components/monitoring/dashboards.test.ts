@@ -1,7 +1,10 @@
 // The dashboards parse as Grafana dashboards (panels, targets, datasources) and query only
 // metrics the runtime declares in runtime/metrics-catalog.ts.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { dashboards } from './dashboards.ts';
 import { datasourceUids } from './endpoints.ts';
 import { parsePromql, runtimeSeriesNames, withoutGrafanaVariables } from './promql-metric-names.ts';
@@ -134,6 +137,39 @@ describe('Grafana dashboards', () => {
       expect(dashboardProblems(dashboard, known)).toEqual([]);
     },
   );
+
+  it('have PromQL that Prometheus itself parses (promtool check rules)', () => {
+    const exprs = dashboards.flatMap((dashboard) =>
+      (dashboard.json as unknown as Dashboard).panels.flatMap((panel) =>
+        panel.targets
+          .filter((target) => (target.datasource ?? panel.datasource).type === 'prometheus')
+          .map((target) => withoutGrafanaVariables(target.expr)),
+      ),
+    );
+    expect(exprs.length).toBeGreaterThan(20);
+    // Each query becomes a recording rule: promtool parses and type-checks the expression.
+    const rules = {
+      groups: [
+        {
+          name: 'dashboard-queries',
+          rules: exprs.map((expr, index) => ({ record: `dashboard:query_${index}`, expr })),
+        },
+      ],
+    };
+    const workDir = mkdtempSync(join(tmpdir(), 'edgeplane-dashboards-'));
+    try {
+      writeFileSync(join(workDir, 'queries.yaml'), stringify(rules));
+      const result = spawnSync('promtool', ['check', 'rules', 'queries.yaml'], {
+        cwd: workDir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(`${result.stdout}${result.stderr}`).toContain(`SUCCESS: ${exprs.length} rules found`);
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  });
 
   it('the checker finds an unknown metric, a syntax error, an undefined variable and a bad datasource', () => {
     const bad: Dashboard = {

@@ -1,6 +1,10 @@
 // Every value passed to a chart is a key that chart's pinned version defines (chart-keys.ts, read
 // from each version's values.yaml), in every environment.
 import { environments } from '../../stacks/config-schema.ts';
+import {
+  type KubernetesObject,
+  validateKubernetesObjects,
+} from '../../test/harness/kubernetes/index.ts';
 import { chartKeys, unknownValuePaths, valuePaths } from './chart-keys.ts';
 import type { ChartName } from './charts.ts';
 import { alloyValues } from './values/alloy.ts';
@@ -38,6 +42,52 @@ describe('Helm values', () => {
     const values = valuesFor(chart, environment);
     expect(valuePaths(values).length).toBeGreaterThan(3);
     expect(unknownValuePaths(values, chartKeys[chart])).toEqual([]);
+  });
+
+  it('hold valid Kubernetes specs inside their open blocks (volumes, resources, security contexts)', () => {
+    const objects: KubernetesObject[] = environments.flatMap((environment) => {
+      // biome-ignore lint/suspicious/noExplicitAny: reading known paths of free-form Helm values.
+      const kps = valuesFor('kubePrometheusStack', environment) as any;
+      // biome-ignore lint/suspicious/noExplicitAny: as above.
+      const loki = valuesFor('loki', environment) as any;
+      // biome-ignore lint/suspicious/noExplicitAny: as above.
+      const alloy = valuesFor('alloy', environment) as any;
+      // biome-ignore lint/suspicious/noExplicitAny: as above.
+      const collector = valuesFor('otelCollector', environment) as any;
+      const claim = (name: string, spec: unknown): KubernetesObject => ({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: `${environment}-${name}` },
+        spec,
+      });
+      const container = (name: string, resources: unknown, securityContext?: unknown) => ({
+        name,
+        image: `example/${name}:1`,
+        resources,
+        ...(securityContext ? { securityContext } : {}),
+      });
+      return [
+        claim('prometheus', kps.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec),
+        claim('alertmanager', kps.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec),
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: `${environment}-containers` },
+          spec: {
+            containers: [
+              container('prometheus', kps.prometheus.prometheusSpec.resources),
+              container('alertmanager', kps.alertmanager.alertmanagerSpec.resources),
+              container('loki', loki.singleBinary.resources),
+              container('alloy', alloy.alloy.resources, alloy.alloy.securityContext),
+              container('collector', collector.resources, collector.securityContext),
+            ],
+          },
+        },
+      ];
+    });
+    const results = validateKubernetesObjects(objects);
+    expect(results).toHaveLength(objects.length);
+    expect(results.filter((result) => result.status !== 'valid')).toEqual([]);
   });
 
   it('finds a misspelled key, and a key outside an open block', () => {
