@@ -6,6 +6,7 @@ import type { RecordedResource } from '../../test/harness/pulumi/index.ts';
 import { secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { namespaces } from '../namespaces.ts';
 import {
+  fakeHomeRegion,
   fakeRuntime,
   fakeSecrets,
   kubernetesName,
@@ -419,5 +420,36 @@ describe('a stack with several regions', () => {
       expect.stringContaining('pulumi:providers:kubernetes::eu-lab::eu-lab-id'),
       expect.stringContaining('pulumi:providers:kubernetes::home-lab::home-lab-id'),
     ]);
+  });
+});
+
+describe('credential changes', () => {
+  const checksums = async (rendered: RenderedCdn) =>
+    Object.fromEntries(
+      ofType(rendered.resources, 'apps/v1:Deployment').map((deployment) => [
+        kubernetesName(deployment),
+        (
+          deployment.inputs.spec as {
+            template: { metadata: { annotations: Record<string, string> } };
+          }
+        ).template.metadata.annotations['edgeplane.dev/credentials-checksum'],
+      ]),
+    );
+
+  it('roll the pods of the role whose credentials changed, and only those', async () => {
+    const before = await checksums(await renderCdn('home'));
+    expect(before['edgeplane-edge']).toMatch(/^[0-9a-f]{16}$/);
+    expect(before['edgeplane-origin']).toMatch(/^[0-9a-f]{16}$/);
+    const home = fakeHomeRegion();
+    const after = await checksums(
+      await renderCdn('home', {
+        region: {
+          ...home,
+          postgres: { ...home.postgres, password: pulumi.secret('rotated-password-0005') },
+        },
+      }),
+    );
+    expect(after['edgeplane-edge']).toBe(before['edgeplane-edge']);
+    expect(after['edgeplane-origin']).not.toBe(before['edgeplane-origin']);
   });
 });

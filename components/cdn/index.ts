@@ -4,13 +4,14 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { envNames, ports, type RuntimeRole, type secretEnvNames } from '../../runtime/contract.ts';
+import { envNames, ports, type RuntimeRole } from '../../runtime/contract.ts';
 import { redisUrl } from '../cache/types.ts';
 import { postgresUrl } from '../database/types.ts';
 import { standardLabels } from '../labels.ts';
 import { namespaces } from '../namespaces.ts';
 import type { CdnArgs } from './args.ts';
 import { runtimeContainer, writablePaths } from './container.ts';
+import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
 import { networkPolicies } from './network-policies.ts';
 import { podSecurityLabels } from './security.ts';
@@ -26,8 +27,6 @@ export const workloadNames = { edge: 'edgeplane-edge', origin: 'edgeplane-origin
 
 const defaultDiskCacheMb = 1024;
 const edgeCpuTargetPercent = 70;
-
-type SecretEnvName = (typeof secretEnvNames)[number];
 
 export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
   public readonly namespace: string;
@@ -85,16 +84,12 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       data: Partial<Record<SecretEnvName, pulumi.Output<string>>>,
     ) => {
       const secretName = `${workloadNames[role]}-credentials`;
-      const secret = new k8s.core.v1.Secret(
+      return runtimeCredentials(
         resourceName(secretName),
-        {
-          metadata: { name: secretName, namespace: namespaceName, labels: roleLabels(role).labels },
-          type: 'Opaque',
-          stringData: pulumi.secret(pulumi.output(data as Record<string, pulumi.Output<string>>)),
-        },
+        secretName,
+        { namespace: namespaceName, labels: roleLabels(role).labels, data },
         inNamespace,
       );
-      return { secret, keys: Object.keys(data) as SecretEnvName[] };
     };
 
     const common = {
@@ -148,6 +143,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
           volumeMounts: edgeMounts,
         }),
         volumes: edgeVolumes,
+        podAnnotations: { [checksumAnnotation]: edgeSecret.checksum },
       },
       inNamespace,
     );
@@ -224,6 +220,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
             volumeMounts: [tmpMount],
           }),
           volumes: [tmpVolume],
+          podAnnotations: { [checksumAnnotation]: originSecret.checksum },
         },
         inNamespace,
       );

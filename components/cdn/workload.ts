@@ -20,6 +20,8 @@ export interface RuntimeWorkloadArgs {
   replicas?: number;
   container: k8s.types.input.core.v1.Container;
   volumes: k8s.types.input.core.v1.Volume[];
+  /** Pod template annotations, e.g. the credentials checksum that rolls pods on a change. */
+  podAnnotations: Record<string, pulumi.Input<string>>;
 }
 
 export interface RuntimeWorkload {
@@ -58,7 +60,7 @@ export function runtimeWorkload(
         selector: { matchLabels: args.selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels: args.labels },
+          metadata: { labels: args.labels, annotations: args.podAnnotations },
           spec: {
             serviceAccountName: serviceAccount.metadata.name,
             automountServiceAccountToken: false,
