@@ -94,7 +94,7 @@ export const chartKeys: Record<ChartName, ChartKeys> = {
   otelCollector: {
     source:
       'open-telemetry/opentelemetry-helm-charts (fork marcschaeferger/opentelemetry-helm-charts@24ad7068, chart 0.16x-0.172 line; Chart.yaml 0.172.2 in the same fork): charts/opentelemetry-collector/values.yaml',
-    keys: ['fullnameOverride', 'mode', 'replicaCount', 'image.repository'],
+    keys: ['fullnameOverride', 'mode', 'replicaCount', 'image.repository', 'command.name'],
     open: ['config', 'resources', 'securityContext', 'podSecurityContext'],
   },
 };

@@ -9,8 +9,10 @@ export function otelCollectorValues(environment: Environment) {
   return {
     mode: 'deployment',
     fullnameOverride: charts.otelCollector.releaseName,
-    // The Kubernetes distribution of the collector; the chart has no default image.
+    // The Kubernetes distribution of the collector; the chart has no default image, and some
+    // versions build the container command from command.name alone.
     image: { repository: 'otel/opentelemetry-collector-k8s' },
+    command: { name: 'otelcol-k8s' },
     replicaCount: monitoringSizing[environment].collectorReplicas,
     resources: smallResources,
     securityContext: {
