@@ -10,6 +10,7 @@ import { postgresUrl } from '../database/types.ts';
 import { standardLabels } from '../labels.ts';
 import { namespaces } from '../namespaces.ts';
 import type { CdnArgs } from './args.ts';
+import { validateCdnArgs } from './args-schema.ts';
 import { runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
@@ -20,6 +21,7 @@ import type { CdnHostnames, CdnOutputs } from './types.ts';
 import { runtimeWorkload } from './workload.ts';
 
 export type * from './args.ts';
+export { CdnArgsError } from './args-schema.ts';
 export type * from './types.ts';
 
 /** Names of each role's Deployment, Service, PDB, ServiceAccount and ServiceMonitor. */
@@ -35,6 +37,8 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
   public readonly homeOrigin?: { url: string; edgeToken: pulumi.Output<string> };
 
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super(): bad arguments register nothing, not even the component.
+    validateCdnArgs(name, args);
     super('edgeplane:cdn:Cdn', name, {}, opts);
     const { cluster, runtime, region, environment, monitoring } = args;
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: cluster.provider };

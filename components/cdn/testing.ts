@@ -52,8 +52,7 @@ interface MonitorWithRegister {
   registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
 }
 
-async function startRecording(stack: string) {
-  const recorder = new ResourceRecorder();
+async function startRecording(stack: string, recorder = new ResourceRecorder()) {
   await pulumi.runtime.setMocks(recorder.mocks, 'edgeplane', stack, false);
   recorder.attach();
   const dependencies = new Map<string, string[]>();
@@ -124,8 +123,10 @@ const urnOf = (resource: pulumi.Resource) =>
 export async function renderCdn(
   role: 'home' | 'edge-only',
   overrides: Partial<CdnArgs> = {},
+  /** Pass one to see what was registered even when the component throws. */
+  recorder?: ResourceRecorder,
 ): Promise<RenderedCdn> {
-  const { recorder, dependencies } = await startRecording(`cdn-${role}`);
+  const recording = await startRecording(`cdn-${role}`, recorder);
   const upstreams = fakeRegionUpstreams(role === 'home' ? 'home-lab' : 'eu-lab');
   const region: CdnArgs['region'] =
     role === 'home'
@@ -141,9 +142,9 @@ export async function renderCdn(
   await runtimeInternals.waitForRPCs();
   return {
     cdn,
-    resources: recorder.resources,
+    resources: recording.recorder.resources,
     providerUrn: await urnOf(upstreams.provider),
-    dependencies,
+    dependencies: recording.dependencies,
     readyUrns: {
       monitoring: await urnOf(upstreams.monitoringCrds),
       tls: await urnOf(upstreams.issuer),
