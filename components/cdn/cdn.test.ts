@@ -268,11 +268,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
       expect(serviceSpec.ports).toContainEqual(
         expect.objectContaining({ name: 'management', port: ports.management }),
       );
-      expect(
-        rendered.dependencies.get(
-          `kubernetes:monitoring.coreos.com/v1:ServiceMonitor::${monitor.name}`,
-        ),
-      ).toContain(rendered.readyUrns.monitoring);
+      expect(monitor.dependencies).toContain(rendered.readyUrns.monitoring);
     }
   });
 
@@ -305,9 +301,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
       name: 'edgeplane-edge',
       port: { number: ports.traffic },
     });
-    expect(
-      rendered.dependencies.get('kubernetes:networking.k8s.io/v1:Ingress::cdn-edgeplane'),
-    ).toContain(rendered.readyUrns.tls);
+    expect(ingress.dependencies).toContain(rendered.readyUrns.tls);
   });
 });
 

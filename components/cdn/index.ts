@@ -6,6 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { envNames, ports, type RuntimeRole } from '../../runtime/contract.ts';
 import { redisUrl } from '../cache/types.ts';
+import { clusterNamespace } from '../cluster/namespace.ts';
 import { postgresUrl } from '../database/types.ts';
 import { standardLabels } from '../labels.ts';
 import { namespaces } from '../namespaces.ts';
@@ -15,7 +16,6 @@ import { runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
 import { networkPolicies } from './network-policies.ts';
-import { podSecurityLabels } from './security.ts';
 import { runtimeServiceMonitor } from './service-monitor.ts';
 import type { CdnHostnames, CdnOutputs } from './types.ts';
 import { runtimeWorkload } from './workload.ts';
@@ -45,14 +45,9 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
 
     // Pulumi names carry the Cdn's name: a stack with several regions holds one Cdn per cluster.
     const resourceName = (kubernetesName: string) => `${name}-${kubernetesName}`;
-    const namespace = new k8s.core.v1.Namespace(
+    const namespace = clusterNamespace(
       resourceName(namespaces.cdn),
-      {
-        metadata: {
-          name: namespaces.cdn,
-          labels: { ...standardLabels('edgeplane-cdn', environment), ...podSecurityLabels },
-        },
-      },
+      { cluster, name: namespaces.cdn, component: 'edgeplane-cdn', environment },
       k8sOpts,
     );
     const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };

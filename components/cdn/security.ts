@@ -1,5 +1,5 @@
 // The restrictive security settings every runtime pod runs with; they meet the Pod Security
-// Standard "restricted" that the namespace enforces.
+// Standard "restricted" that the namespace enforces (components/cluster/namespace.ts).
 import type * as k8s from '@pulumi/kubernetes';
 
 /** The distroless image's `nonroot` user. */
@@ -22,11 +22,4 @@ export const containerSecurityContext: k8s.types.input.core.v1.SecurityContext =
   privileged: false,
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
-};
-
-/** Labels that make the API server reject any pod in the namespace that is less restricted. */
-export const podSecurityLabels: Record<string, string> = {
-  'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/enforce-version': 'latest',
-  'pod-security.kubernetes.io/warn': 'restricted',
 };

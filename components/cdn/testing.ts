@@ -28,8 +28,6 @@ export interface RenderedCdn {
   resources: RecordedResource[];
   /** URN of the fake cluster's explicit Kubernetes provider. */
   providerUrn: string;
-  /** URNs each resource was registered as depending on, by resource name and type. */
-  dependencies: Map<string, string[]>;
   /** URNs of the monitoring and TLS `ready` resources. */
   readyUrns: { monitoring: string; tls: string };
 }
@@ -43,26 +41,10 @@ class FakeUpstream extends pulumi.CustomResource {
 
 const runtimeInternals = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getDependenciesList(): string[];
-}
-interface MonitorWithRegister {
-  registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
-}
-
 async function startRecording(stack: string, recorder = new ResourceRecorder()) {
   await pulumi.runtime.setMocks(recorder.mocks, 'edgeplane', stack, false);
   recorder.attach();
-  const dependencies = new Map<string, string[]>();
-  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) => {
-    dependencies.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
-    return register(request, callback);
-  };
-  return { recorder, dependencies };
+  return recorder;
 }
 
 /** What the cluster, TLS and monitoring components of one region would hand over. */
@@ -142,9 +124,8 @@ export async function renderCdn(
   await runtimeInternals.waitForRPCs();
   return {
     cdn,
-    resources: recording.recorder.resources,
+    resources: recording.resources,
     providerUrn: await urnOf(upstreams.provider),
-    dependencies: recording.dependencies,
     readyUrns: {
       monitoring: await urnOf(upstreams.monitoringCrds),
       tls: await urnOf(upstreams.issuer),
@@ -154,7 +135,7 @@ export async function renderCdn(
 
 /** A stack with two regions, wired as a stack does: the edge-only region follows the home Cdn. */
 export async function renderTwoRegions() {
-  const { recorder } = await startRecording('cdn-two-regions');
+  const recorder = await startRecording('cdn-two-regions');
   const home = new Cdn('home-lab', {
     ...fakeRegionUpstreams('home-lab').args,
     region: fakeHomeRegion(),
