@@ -154,6 +154,11 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(pod.automountServiceAccountToken).toBe(false);
+      const spec = deployment.inputs.spec as {
+        selector: { matchLabels: Record<string, string> };
+        template: { metadata: { labels: Record<string, string> } };
+      };
+      expect(spec.template.metadata.labels).toMatchObject(spec.selector.matchLabels);
       // The only writable paths are emptyDirs with a size limit.
       const mounts = container.volumeMounts.map((mount) => mount.mountPath);
       expect(mounts).toContain('/tmp');

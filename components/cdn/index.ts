@@ -16,12 +16,14 @@ import { runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
 import { networkPolicies } from './network-policies.ts';
+import { runtimePodSelector } from './pod-selector.ts';
 import { runtimeServiceMonitor } from './service-monitor.ts';
 import type { CdnHostnames, CdnOutputs } from './types.ts';
 import { runtimeWorkload } from './workload.ts';
 
 export type * from './args.ts';
 export { CdnArgsError } from './args-schema.ts';
+export { runtimePodSelector } from './pod-selector.ts';
 export type * from './types.ts';
 
 /** Names of each role's Deployment, Service, PDB, ServiceAccount and ServiceMonitor. */
@@ -47,24 +49,18 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     const resourceName = (kubernetesName: string) => `${name}-${kubernetesName}`;
     const namespace = clusterNamespace(
       resourceName(namespaces.cdn),
-      { cluster, name: namespaces.cdn, component: 'edgeplane-cdn', environment },
+      { cluster, name: namespaces.cdn, component: 'cdn', environment },
       k8sOpts,
     );
     const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
     const namespaceName = namespaces.cdn;
     this.namespace = namespaceName;
-    const cdnLabels = standardLabels('edgeplane-cdn', environment);
+    const cdnLabels = standardLabels('cdn', environment);
 
-    const roleLabels = (role: RuntimeRole) => {
-      const selector = {
-        'app.kubernetes.io/name': workloadNames[role],
-        'app.kubernetes.io/component': role,
-      };
-      return {
-        selector,
-        labels: { ...standardLabels(workloadNames[role], environment), ...selector },
-      };
-    };
+    const roleLabels = (role: RuntimeRole) => ({
+      selector: runtimePodSelector(role),
+      labels: standardLabels(role, environment),
+    });
 
     // The token edges present to the origin: generated in the home region, handed to the others.
     const edgeToken: pulumi.Output<string> =

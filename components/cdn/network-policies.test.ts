@@ -4,6 +4,7 @@
 import { BlockList, isIPv6 } from 'node:net';
 import { ports } from '../../runtime/contract.ts';
 import { type NamedPolicy, type NetworkPolicyArgs, networkPolicies } from './network-policies.ts';
+import { runtimePodSelector } from './pod-selector.ts';
 
 interface Pod {
   namespace: string;
@@ -31,8 +32,8 @@ interface Spec {
 }
 
 const cdnNamespace = 'edgeplane';
-const edgeLabels = { 'app.kubernetes.io/name': 'edgeplane-edge' };
-const originLabels = { 'app.kubernetes.io/name': 'edgeplane-origin' };
+const edgeLabels = runtimePodSelector('edge');
+const originLabels = runtimePodSelector('origin');
 
 const pods = {
   edge: { pod: { namespace: cdnNamespace, labels: edgeLabels } },
