@@ -2,18 +2,15 @@
 // so the manifests and the process that reads them cannot drift apart.
 import type * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import {
-  envNames,
-  managementPaths,
-  ports,
-  type RuntimeRole,
-  type secretEnvNames,
-} from '../../runtime/contract.ts';
+import { envNames, managementPaths, ports, type RuntimeRole } from '../../runtime/contract.ts';
 import type { ContainerResources } from './args.ts';
+import type { SecretEnvName } from './credentials.ts';
 import { containerSecurityContext } from './security.ts';
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
-type SecretEnvName = (typeof secretEnvNames)[number];
+type EnvName = (typeof envNames)[keyof typeof envNames];
+/** Variables that may carry a plain value: never a credential. */
+type PlainEnvName = Exclude<EnvName, SecretEnvName>;
 
 /** Where the writable emptyDirs are mounted; the root filesystem is read-only. */
 export const writablePaths = { tmp: '/tmp', diskCache: '/var/cache/edgeplane' } as const;
@@ -27,8 +24,8 @@ export interface RuntimeContainerArgs {
   logLevel: string;
   otlpEndpoint: string;
   resources: ContainerResources;
-  /** Plain settings of the role, by contract env name. */
-  settings: Partial<Record<(typeof envNames)[keyof typeof envNames], pulumi.Input<string>>>;
+  /** Plain settings of the role, by contract env name; a credential's name does not typecheck here. */
+  settings: Partial<Record<PlainEnvName, pulumi.Input<string>>>;
   /** Credentials: env name -> the Secret holding it under the same key. */
   secretName: pulumi.Input<string>;
   secretEnv: readonly SecretEnvName[];
