@@ -6,7 +6,7 @@ import type { K3sSettings } from '../../stacks/config.ts';
 import { type RecordedResource, secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { mockK3sKubeconfig } from '../../test/harness/pulumi/mock-state.ts';
 import { K3sCluster } from './k3s.ts';
-import { recordProgram, outputValue } from './testing.ts';
+import { outputValue, recordProgram } from './testing.ts';
 
 const sshKey =
   '-----BEGIN OPENSSH PRIVATE KEY-----\nk3s-test-ssh-key-0000\n-----END OPENSSH PRIVATE KEY-----';
