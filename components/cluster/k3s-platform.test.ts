@@ -78,6 +78,16 @@ function wirePlatform(config: StackConfig) {
   return { cluster, tls, database, cache };
 }
 
+interface PodSpec {
+  securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
+  containers: {
+    resources: { limits: { cpu: string; memory: string } };
+    readinessProbe: unknown;
+    livenessProbe: unknown;
+    securityContext: { allowPrivilegeEscalation: boolean; readOnlyRootFilesystem: boolean };
+  }[];
+}
+
 describe('k3s platform layer from k3s-dev', () => {
   let resources: RecordedResource[];
 
@@ -147,16 +157,8 @@ describe('k3s platform layer from k3s-dev', () => {
     );
     expect(workloads).toHaveLength(2);
     for (const workload of workloads) {
-      const pod = (workload as { spec: { template: { spec: Record<string, never> } } }).spec
-        .template.spec as {
-        securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
-        containers: {
-          resources: { limits: { cpu: string; memory: string } };
-          readinessProbe: unknown;
-          livenessProbe: unknown;
-          securityContext: { allowPrivilegeEscalation: boolean; readOnlyRootFilesystem: boolean };
-        }[];
-      };
+      const pod = (workload as unknown as { spec: { template: { spec: PodSpec } } }).spec.template
+        .spec;
       expect(pod.securityContext).toMatchObject({
         runAsNonRoot: true,
         seccompProfile: { type: 'RuntimeDefault' },
