@@ -346,6 +346,27 @@ describe('home region vs edge-only region', () => {
     expect(edgeSecret.inputs.stringData).toEqual({
       [envNames.edgeToken]: 'mock-password-cdn-edge-token',
     });
+    // The origin reaches the data stores on the ports their endpoints report.
+    const originEgress = named(
+      rendered.resources,
+      'networking.k8s.io/v1:NetworkPolicy',
+      'origin-allow-egress',
+    ).inputs.spec as { egress: { to: unknown[]; ports: { port: number }[] }[] };
+    expect(originEgress.egress[0]).toEqual({
+      to: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edgeplane-data' } } },
+      ],
+      ports: [
+        { protocol: 'TCP', port: 5432 },
+        { protocol: 'TCP', port: 6379 },
+      ],
+    });
+    const telemetry = named(
+      rendered.resources,
+      'networking.k8s.io/v1:NetworkPolicy',
+      'allow-telemetry-export',
+    ).inputs.spec as { egress: { ports: { port: number }[] }[] };
+    expect(telemetry.egress[0]?.ports).toEqual([{ protocol: 'TCP', port: 4318 }]);
 
     const home = rendered.cdn.homeOrigin;
     expect(home?.url).toBe('https://api.cdn.example.com');
