@@ -118,7 +118,8 @@ describe('k3s platform layer from k3s-dev', () => {
       'StatefulSet/redis',
     ]);
     expect(resources.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release')).toHaveLength(1);
-    expect(resources.filter((r) => r.type === 'command:remote:Command')).toHaveLength(5);
+    // Config, install and uninstaller on each of the two hosts, and the kubeconfig read.
+    expect(resources.filter((r) => r.type === 'command:remote:Command')).toHaveLength(7);
   });
 
   it('puts every Kubernetes resource on the one explicit provider built from the k3s kubeconfig', () => {

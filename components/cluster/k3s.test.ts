@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { K3sSettings } from '../../stacks/config.ts';
 import { type RecordedResource, secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { mockK3sKubeconfig } from '../../test/harness/pulumi/mock-state.ts';
-import { K3sCluster } from './k3s.ts';
+import { hostSlug, K3sCluster } from './k3s.ts';
 import { outputValue, recordProgram } from './testing.ts';
 
 const sshKey =
@@ -48,13 +48,16 @@ describe('K3sCluster, install mode', () => {
 
   it('registers a token, a config and an install per host, one kubeconfig read and the provider', () => {
     expect(resources.map((resource) => `${resource.type}::${resource.name}`).sort()).toEqual([
-      'command:remote:Command::k3s-agent-0-config',
-      'command:remote:Command::k3s-agent-0-install',
-      'command:remote:Command::k3s-agent-1-config',
-      'command:remote:Command::k3s-agent-1-install',
+      'command:remote:Command::k3s-agent-192.0.2.12-config',
+      'command:remote:Command::k3s-agent-192.0.2.12-install',
+      'command:remote:Command::k3s-agent-192.0.2.12-uninstall',
+      'command:remote:Command::k3s-agent-k3s-2.example.com-config',
+      'command:remote:Command::k3s-agent-k3s-2.example.com-install',
+      'command:remote:Command::k3s-agent-k3s-2.example.com-uninstall',
       'command:remote:Command::k3s-kubeconfig',
-      'command:remote:Command::k3s-server-config',
-      'command:remote:Command::k3s-server-install',
+      'command:remote:Command::k3s-server-k3s-1.example.com-config',
+      'command:remote:Command::k3s-server-k3s-1.example.com-install',
+      'command:remote:Command::k3s-server-k3s-1.example.com-uninstall',
       'edgeplane:cluster:K3s::k3s',
       'pulumi:providers:kubernetes::k3s-k8s',
       'random:index/randomPassword:RandomPassword::k3s-token',
@@ -86,26 +89,57 @@ describe('K3sCluster, install mode', () => {
   });
 
   it('installs the pinned version, server first, agents joining it with the generated token', () => {
-    const server = byName(resources, 'k3s-server-install');
+    const server = byName(resources, 'k3s-server-k3s-1.example.com-install');
     expect(server.inputs.create).toContain(
       "INSTALL_K3S_VERSION='v1.34.1+k3s1' INSTALL_K3S_EXEC=server",
     );
-    expect(server.inputs.delete).toContain('k3s-uninstall.sh');
-    expect(server.dependencies).toContain(byName(resources, 'k3s-server-config').urn);
-    const agent = byName(resources, 'k3s-agent-1-install');
+    expect(server.dependencies).toContain(
+      byName(resources, 'k3s-server-k3s-1.example.com-config').urn,
+    );
+    const agent = byName(resources, 'k3s-agent-192.0.2.12-install');
     expect(agent.inputs.create).toContain('INSTALL_K3S_EXEC=agent');
     expect(agent.dependencies).toEqual(
-      expect.arrayContaining([server.urn, byName(resources, 'k3s-agent-1-config').urn]),
+      expect.arrayContaining([server.urn, byName(resources, 'k3s-agent-192.0.2.12-config').urn]),
     );
-    expect(parse(byName(resources, 'k3s-agent-1-config').inputs.stdin as string)).toEqual({
+    expect(parse(byName(resources, 'k3s-agent-192.0.2.12-config').inputs.stdin as string)).toEqual({
       token: tokenValue,
       server: 'https://k3s-1.example.com:6443',
     });
-    expect(parse(byName(resources, 'k3s-server-config').inputs.stdin as string)).toMatchObject({
+    expect(
+      parse(byName(resources, 'k3s-server-k3s-1.example.com-config').inputs.stdin as string),
+    ).toMatchObject({
       token: tokenValue,
       'tls-san': ['k3s-1.example.com'],
     });
-    expect(byName(resources, 'k3s-kubeconfig').dependencies).toContain(server.urn);
+  });
+
+  it('never wipes a host on replacement: only uninstallers delete, after everything on the cluster', () => {
+    const commands = resources.filter((resource) => resource.type === 'command:remote:Command');
+    const deleting = commands.filter((resource) => resource.inputs.delete !== undefined);
+    expect(deleting.map((resource) => resource.name).sort()).toEqual([
+      'k3s-agent-192.0.2.12-uninstall',
+      'k3s-agent-k3s-2.example.com-uninstall',
+      'k3s-server-k3s-1.example.com-uninstall',
+    ]);
+    const serverUninstall = byName(resources, 'k3s-server-k3s-1.example.com-uninstall');
+    expect(serverUninstall.inputs).toMatchObject({
+      create: 'true',
+      delete: expect.stringContaining('sudo /usr/local/bin/k3s-uninstall.sh'),
+    });
+    expect(serverUninstall.dependencies).toContain(
+      byName(resources, 'k3s-server-k3s-1.example.com-install').urn,
+    );
+    expect(byName(resources, 'k3s-agent-192.0.2.12-uninstall').inputs.delete).toContain(
+      'k3s-agent-uninstall.sh',
+    );
+    // No version trigger on an install: a new version updates it in place (the script upgrades).
+    for (const resource of commands.filter((r) => r.name.endsWith('-install'))) {
+      expect(resource.inputs.triggers).toBeUndefined();
+    }
+    // The provider reads the kubeconfig only after every host is set up; destroy runs backwards.
+    expect(byName(resources, 'k3s-kubeconfig').dependencies).toEqual(
+      expect.arrayContaining(deleting.map((resource) => resource.urn)),
+    );
   });
 
   it('keeps the token, the SSH key and the kubeconfig secret everywhere', async () => {
@@ -116,7 +150,10 @@ describe('K3sCluster, install mode', () => {
       });
       expect(String(resource.inputs.create)).not.toContain(tokenValue);
     }
-    for (const name of ['k3s-server-config', 'k3s-agent-0-config']) {
+    for (const name of [
+      'k3s-server-k3s-1.example.com-config',
+      'k3s-agent-k3s-2.example.com-config',
+    ]) {
       expect(byName(resources, name).secretInputPaths).toContain('stdin');
       expect(byName(resources, name).inputs.logging).toBe('none');
     }
@@ -185,5 +222,13 @@ describe('K3sCluster, existing mode', () => {
           }),
       ),
     ).rejects.toThrow('k3s: k3s.mode install needs k3s.server and the k3sSshPrivateKey secret');
+  });
+});
+
+describe('hostSlug', () => {
+  it('keeps names and IPv4 addresses, and makes IPv6 addresses safe in a resource name', () => {
+    expect(hostSlug('K3s-1.Example.com')).toBe('k3s-1.example.com');
+    expect(hostSlug('192.0.2.10')).toBe('192.0.2.10');
+    expect(hostSlug('2001:db8::1')).toBe('2001-db8--1');
   });
 });

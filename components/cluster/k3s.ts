@@ -18,6 +18,11 @@ import {
 import { pointKubeconfigAt } from './kubeconfig.ts';
 import type { ClusterOutputs } from './types.ts';
 
+/** A host as it can appear in a Pulumi resource name (an IPv6 address has colons). */
+export function hostSlug(host: string): string {
+  return host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+}
+
 export interface K3sClusterArgs {
   /** The stack's region name (the cluster's site, e.g. home-lab). */
   region: string;
@@ -104,13 +109,18 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterOutpu
       perDialTimeout: 30,
     });
 
+    // Per host: write the config, run the install script (again on a new version: an in-place
+    // upgrade), and a separate uninstaller whose only job is `delete`. The install commands have no
+    // delete, so replacing one (a new SSH key replaces every command that uses it) re-runs the
+    // idempotent install instead of wiping the host. The uninstaller ignores connection changes and
+    // is named after its host: it runs only when that host leaves the config or the stack goes.
     const node = (
       role: K3sRole,
       host: string,
-      resourceName: string,
       config: pulumi.Output<string>,
       dependsOn: pulumi.Resource[],
     ) => {
+      const resourceName = `${name}-${role}-${hostSlug(host)}`;
       const configure = new command.remote.Command(
         `${resourceName}-config`,
         {
@@ -121,36 +131,44 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterOutpu
         },
         { parent: this, dependsOn },
       );
-      return new command.remote.Command(
+      const install = new command.remote.Command(
         `${resourceName}-install`,
         {
           connection: connection(host),
           create: installCommand(role, k3s.version, k3s.user),
-          delete: uninstallCommand(role, k3s.user),
-          triggers: [k3s.version],
           logging: 'stderr',
         },
         { parent: this, dependsOn: [configure, ...dependsOn] },
       );
+      const uninstaller = new command.remote.Command(
+        `${resourceName}-uninstall`,
+        {
+          connection: connection(host),
+          create: 'true',
+          delete: uninstallCommand(role, k3s.user),
+        },
+        { parent: this, dependsOn: [install], ignoreChanges: ['connection'] },
+      );
+      return { install, uninstaller };
     };
 
-    const serverInstall = node(
+    const serverNode = node(
       'server',
       server,
-      `${name}-server`,
       secretToken.apply((value) => serverConfig(value, server)),
       [],
     );
-    k3s.agents.forEach((agent, index) => {
+    const agentNodes = k3s.agents.map((agent) =>
       node(
         'agent',
         agent,
-        `${name}-agent-${index}`,
         secretToken.apply((value) => agentConfig(value, server)),
-        [serverInstall],
-      );
-    });
+        [serverNode.install],
+      ),
+    );
 
+    // Everything on the cluster hangs off this read (through the provider), so `pulumi destroy`
+    // deletes the Kubernetes resources before any uninstaller wipes a host.
     const read = new command.remote.Command(
       `${name}-kubeconfig`,
       {
@@ -160,7 +178,11 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterOutpu
         // Re-read after an upgrade: k3s may rotate the client certificate.
         triggers: [k3s.version],
       },
-      { parent: this, dependsOn: [serverInstall], additionalSecretOutputs: ['stdout'] },
+      {
+        parent: this,
+        dependsOn: [serverNode.uninstaller, ...agentNodes.map((agent) => agent.uninstaller)],
+        additionalSecretOutputs: ['stdout'],
+      },
     );
     return pulumi.secret(read.stdout.apply((text) => pointKubeconfigAt(text, server, clusterName)));
   }
