@@ -12,6 +12,7 @@ import { standardLabels } from '../labels.ts';
 import { namespaces } from '../namespaces.ts';
 import type { CdnArgs } from './args.ts';
 import { validateCdnArgs } from './args-schema.ts';
+import { edgeAutoscaler } from './autoscaler.ts';
 import { runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
@@ -30,7 +31,6 @@ export type * from './types.ts';
 export const workloadNames = { edge: 'edgeplane-edge', origin: 'edgeplane-origin' } as const;
 
 const defaultDiskCacheMb = 1024;
-const edgeCpuTargetPercent = 70;
 
 export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
   public readonly namespace: string;
@@ -142,35 +142,15 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       },
       inNamespace,
     );
-    const edgeMaxReplicas = Math.max(
-      runtime.edgeMaxReplicas ?? runtime.edgeReplicas * 4,
-      runtime.edgeReplicas,
-    );
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    edgeAutoscaler(
       resourceName(workloadNames.edge),
       {
-        metadata: { name: workloadNames.edge, namespace: namespaceName, labels: edgeLabels.labels },
-        spec: {
-          scaleTargetRef: {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: edge.deployment.metadata.name,
-          },
-          minReplicas: runtime.edgeReplicas,
-          maxReplicas: edgeMaxReplicas,
-          // CPU only: a cache fills its memory by design, so memory says nothing about load.
-          metrics: [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                target: { type: 'Utilization', averageUtilization: edgeCpuTargetPercent },
-              },
-            },
-          ],
-          // Scale up at once, down slowly: a flapping edge empties its memory cache.
-          behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
-        },
+        name: workloadNames.edge,
+        namespace: namespaceName,
+        labels: edgeLabels.labels,
+        deploymentName: edge.deployment.metadata.name,
+        minReplicas: runtime.edgeReplicas,
+        maxReplicas: runtime.edgeMaxReplicas ?? runtime.edgeReplicas * 4,
       },
       inNamespace,
     );
