@@ -26,11 +26,15 @@ export interface BundleResult {
   dependencies: Record<string, string>;
 }
 
-export async function buildBundle(root: string, outdir: string): Promise<BundleResult> {
+export async function buildBundle(
+  root: string,
+  outdir: string,
+  entry = entryPoint,
+): Promise<BundleResult> {
   const outfile = join(outdir, bundleFile);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entryPoint],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -46,12 +50,31 @@ export async function buildBundle(root: string, outdir: string): Promise<BundleR
     metafile: true,
     logLevel: 'warning',
   });
+  rejectMainChecks(root, entry, result.metafile);
   const dependencies = importedExternals(result.metafile, readPackageDependencies(root));
   writeFileSync(
     join(outdir, 'package.json'),
     `${JSON.stringify({ name: 'edgeplane-runtime', private: true, type: 'module', dependencies }, null, 2)}\n`,
   );
   return { outfile, dependencies };
+}
+
+/**
+ * Inside one bundle `import.meta` is the bundle's, so `import.meta.main` is true in every module:
+ * a module that runs a CLI under that check would run it inside the runtime. Only the entry may.
+ */
+function rejectMainChecks(root: string, entry: string, metafile: Metafile): void {
+  const offenders = Object.keys(metafile.inputs).filter(
+    (input) =>
+      input !== entry &&
+      !input.includes('node_modules/') &&
+      /\bimport\.meta\.main\b/.test(readFileSync(join(root, input), 'utf8')),
+  );
+  if (offenders.length > 0) {
+    throw new Error(
+      `these modules check import.meta.main, which is true for every module inside the bundle; keep their command-line part out of ${entry}'s imports: ${offenders.join(', ')}`,
+    );
+  }
 }
 
 function readPackageDependencies(root: string): Record<string, string> {

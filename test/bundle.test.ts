@@ -1,9 +1,10 @@
 // The runtime bundle the image ships: built with the real build script into a folder with no
 // node_modules around it, then started as the container starts it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ports } from '../runtime/contract.ts';
 import { projectRoot } from './harness/pulumi/index.ts';
 
@@ -82,5 +83,35 @@ describe('runtime bundle', () => {
     // this test to serve traffic from the sites file then.
     expect(stderr).toContain('edgeplane: role edge is not part of this build yet');
     expect(status).toBe(3);
+  });
+});
+
+describe('bundle build', () => {
+  it('refuses a module other than the entry that checks import.meta.main', () => {
+    const project = mkdtempSync(join(tmpdir(), 'edgeplane-bundle-main-'));
+    try {
+      writeFileSync(join(project, 'package.json'), '{"type":"module"}');
+      writeFileSync(join(project, 'entry.ts'), "import { run } from './cli.ts';\nrun();\n");
+      writeFileSync(
+        join(project, 'cli.ts'),
+        "export function run() {}\nif (import.meta.main) console.log('would run inside the runtime');\n",
+      );
+      const script = pathToFileURL(join(root, 'scripts', 'build-bundle.ts')).href;
+      const build = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { buildBundle } = await import(${JSON.stringify(script)});
+           await buildBundle(${JSON.stringify(project)}, ${JSON.stringify(join(project, 'out'))}, 'entry.ts');`,
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(build.status).not.toBe(0);
+      expect(build.stderr).toContain('these modules check import.meta.main');
+      expect(build.stderr).toContain('cli.ts');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
