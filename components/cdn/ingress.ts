@@ -35,13 +35,11 @@ export function edgeplaneIngress(
     paths: [{ path: '/', pathType: 'Prefix', backend: backend(service) }],
   });
   const { edge, api, dashboard } = args.hostnames;
-  const originHosts = args.originServiceName ? [api, dashboard].filter(isString) : [];
+  const origin = args.originServiceName;
+  const originHosts = origin ? [api, dashboard].filter(isString) : [];
   const rules: k8s.types.input.networking.v1.IngressRule[] = [
     { host: edge, http: everything(args.edgeServiceName) },
-    ...originHosts.map((host) => ({
-      host,
-      http: everything(args.originServiceName as string),
-    })),
+    ...(origin ? originHosts.map((host) => ({ host, http: everything(origin) })) : []),
   ];
   return new k8s.networking.v1.Ingress(
     `${args.resourcePrefix}-${name}`,
