@@ -68,6 +68,8 @@ describe('secret config under the Pulumi runtime', () => {
         'edgeplane:cloudflareApiToken': placeholderSecrets[
           'edgeplane:cloudflareApiToken'
         ] as string,
+        // k3s-dev installs k3s over SSH: its key is required too.
+        'edgeplane:k3sSshPrivateKey': placeholderSecrets['edgeplane:k3sSshPrivateKey'] as string,
       },
     });
     const { loadStackConfig } = await import('../stacks/config.ts');
