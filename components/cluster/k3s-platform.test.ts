@@ -18,6 +18,7 @@ import { InClusterRedis } from '../cache/incluster.ts';
 import { InClusterPostgres } from '../database/incluster.ts';
 import { namespaces } from '../namespaces.ts';
 import { CertManager } from '../tls/cert-manager.ts';
+import { dns01ForStack } from '../tls/dns01.ts';
 import { K3sCluster } from './k3s.ts';
 import { clusterNamespace } from './namespace.ts';
 import { onDefaultProvider, recordProgram } from './testing.ts';
@@ -52,11 +53,8 @@ function wirePlatform(config: StackConfig) {
     environment: config.environment,
     issuer: config.tls.issuer,
     acmeEmail: config.tls.email,
-    dns01: config.dns.cloudflareApiToken && {
-      provider: 'cloudflare',
-      apiToken: config.dns.cloudflareApiToken,
-      zone: config.dns.zone,
-    },
+    // On k3s only Cloudflare works for DNS-01 (no ambient AWS or GCP credentials).
+    dns01: config.dns.provider === 'cloudflare' ? dns01ForStack(config.dns) : undefined,
     highlyAvailable: config.cache.multiAz,
   });
   const database = new InClusterPostgres('database', {
