@@ -67,6 +67,16 @@ describe('CertManager with the local CA (k3s, dev)', () => {
     expect(unknownChartValues(values, certManagerChartKeys)).toEqual([]);
   });
 
+  it('labels the chart objects as edgeplane, leaving the chart its own name and managed-by', () => {
+    const values = named(resources, 'tls-release').inputs.values as {
+      global: { commonLabels: Record<string, string> };
+    };
+    expect(values.global.commonLabels).toEqual({
+      'app.kubernetes.io/part-of': 'edgeplane',
+      'edgeplane.dev/environment': 'dev',
+    });
+  });
+
   it('builds the chain self-signed root -> CA certificate -> CA issuer, each after the CRDs', () => {
     const release = named(resources, 'tls-release');
     const selfSigned = named(resources, 'tls-edgeplane-selfsigned');

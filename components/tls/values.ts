@@ -6,6 +6,7 @@ import { unknownChartValues } from './chart-values.ts';
 
 export interface CertManagerValuesArgs {
   namespace: string;
+  /** edgeplane's labels; the chart sets its own name and managed-by labels, so those are left out. */
   labels: Record<string, string>;
   highlyAvailable: boolean;
   serviceAccountAnnotations?: Record<string, string>;
@@ -18,6 +19,16 @@ const resources = (cpu: string, memory: string, memoryLimit: string) => ({
   limits: { cpu: '500m', memory: memoryLimit },
 });
 
+// The chart renders commonLabels after its own labels: a second app.kubernetes.io/name or
+// managed-by would be a duplicate key in every object's metadata.
+const chartOwnedLabels = ['app.kubernetes.io/name', 'app.kubernetes.io/managed-by'];
+
+function chartCommonLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels).filter(([key]) => !chartOwnedLabels.includes(key)),
+  );
+}
+
 export function certManagerValues(args: CertManagerValuesArgs): Record<string, unknown> {
   const replicas = args.highlyAvailable ? 2 : 1;
   const disruptionBudget = args.highlyAvailable
@@ -26,7 +37,7 @@ export function certManagerValues(args: CertManagerValuesArgs): Record<string, u
   const values = {
     crds: { enabled: true, keep: true },
     global: {
-      commonLabels: args.labels,
+      commonLabels: chartCommonLabels(args.labels),
       leaderElection: { namespace: args.namespace },
     },
     replicaCount: replicas,
