@@ -75,6 +75,20 @@ describe('k3s settings', () => {
     expect(await resolved(kubeconfig)).toContain('kind: Config');
   });
 
+  it('takes DNS names, short names, IPv4 and IPv6 addresses as hosts', () => {
+    const config = loadStackConfig(
+      k3sDev({
+        k3s: {
+          mode: 'install',
+          server: '2001:db8::10',
+          agents: ['k3s-2', '192.0.2.12', 'k3s-4.lab.example.com'],
+        },
+      }),
+    );
+    expect(config.k3s?.server).toBe('2001:db8::10');
+    expect(config.k3s?.agents).toEqual(['k3s-2', '192.0.2.12', 'k3s-4.lab.example.com']);
+  });
+
   it('other clouds have no k3s settings', () => {
     const { values, secretKeys } = readStackConfig('aws-prod', placeholderSecrets);
     const config = loadStackConfig({
@@ -144,6 +158,12 @@ const badK3s: {
   {
     name: 'agent that is no host',
     change: { k3s: { ...install, agents: ['k3s 2'] } },
+    key: 'k3s.agents.0',
+    says: 'host name or IP address',
+  },
+  {
+    name: 'agent with a port',
+    change: { k3s: { ...install, agents: ['k3s-2.example.com:22'] } },
     key: 'k3s.agents.0',
     says: 'host name or IP address',
   },

@@ -98,14 +98,20 @@ const regionPatterns: Record<Cloud, { pattern: RegExp; example: string }> = {
 const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const ipv4Pattern = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/;
-// Loose on purpose: colons and hex digits with at most one `::`; the SSH client judges the rest.
-const ipv6Pattern = /^(?!.*::.*::)[0-9a-f:]{2,39}$/i;
+// Loose on purpose: hex digits and at least two colons, at most one `::`; SSH judges the rest.
+const ipv6Pattern = /^(?=(?:[^:]*:){2})(?!.*::.*::)[0-9a-f:]{2,39}$/i;
+// A short name resolved by /etc/hosts or a search domain, common in home labs.
+const singleLabelPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A host reached over SSH: a DNS name, an IPv4 or an IPv6 address. */
 const sshHost = z
   .string({ error: 'must be a host name or IP address such as k3s-1.example.com or 192.0.2.10' })
   .refine(
-    (host) => hostnamePattern.test(host) || ipv4Pattern.test(host) || ipv6Pattern.test(host),
+    (host) =>
+      hostnamePattern.test(host) ||
+      singleLabelPattern.test(host) ||
+      ipv4Pattern.test(host) ||
+      ipv6Pattern.test(host),
     'must be a host name or IP address such as k3s-1.example.com or 192.0.2.10',
   );
 
