@@ -55,7 +55,7 @@ function wirePlatform(config: StackConfig) {
     acmeEmail: config.tls.email,
     // On k3s only Cloudflare works for DNS-01 (no ambient AWS or GCP credentials).
     dns01: config.dns.provider === 'cloudflare' ? dns01ForStack(config.dns) : undefined,
-    highlyAvailable: config.cache.multiAz,
+    highlyAvailable: config.environment === 'prod',
   });
   const database = new InClusterPostgres('database', {
     cluster,
