@@ -22,6 +22,7 @@ export interface RuleGroup {
 export const kubeStateMetrics = [
   'kube_pod_container_status_restarts_total',
   'kube_pod_container_status_waiting_reason',
+  'kube_deployment_status_replicas_available',
 ] as const;
 
 const requests = metricCatalog.edgeRequests.name;
@@ -30,6 +31,7 @@ const originDuration = metricCatalog.originHttpDuration.name;
 const purgeLag = metricCatalog.edgePurgeLag.name;
 const edgePurges = metricCatalog.edgePurges.name;
 const originPurges = metricCatalog.originPurges.name;
+const edgeStreams = metricCatalog.originEdgeStreams.name;
 const cdnNamespace = namespaces.cdn;
 
 /** Below this many requests per second a site's ratios are noise, not signal. */
@@ -102,6 +104,18 @@ export const runtimeRuleGroups: RuleGroup[] = [
           summary: 'Purges reach the edges late',
           description:
             'The 99th percentile time from a purge committed at the origin to an edge applying it is above 10 seconds: stale content is served for that long.',
+        },
+      },
+      {
+        // Only the home region runs the origin: elsewhere the left side is empty and this is quiet.
+        alert: 'EdgeplaneEdgesDisconnected',
+        expr: `sum(${edgeStreams}) < 1 and on () sum(kube_deployment_status_replicas_available{namespace="${cdnNamespace}", deployment=~".*edge.*"}) > 0`,
+        for: '10m',
+        labels: { severity: 'critical' },
+        annotations: {
+          summary: 'No edge is connected to the origin event stream',
+          description:
+            'Edge pods are running but the origin has no edge on its event stream: edges keep serving, but miss config changes and purges until they reconnect.',
         },
       },
       {
