@@ -1,5 +1,9 @@
 // The monitoring component under the recording Pulumi mocks: what it registers, on which provider,
 // with which secrets kept secret, and whether the Kubernetes objects it renders are valid.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
@@ -200,13 +204,29 @@ describe('Monitoring', () => {
     ).toBe(true);
   });
 
-  it('routes to Slack and PagerDuty when both are configured', () => {
-    const { config } = alertmanagerYaml(resources);
+  it('routes to Slack and PagerDuty when both are configured, in a config amtool accepts', () => {
+    const { secret, config } = alertmanagerYaml(resources);
     expect(config.receivers.map((receiver) => receiver.name)).toEqual([
       'null',
       'slack',
       'pagerduty',
     ]);
+    const workDir = mkdtempSync(join(tmpdir(), 'edgeplane-monitoring-'));
+    try {
+      const file = join(workDir, 'alertmanager.yaml');
+      writeFileSync(
+        file,
+        (secret.inputs.stringData as Record<string, string>)['alertmanager.yaml'] ?? '',
+      );
+      const result = spawnSync('amtool', ['check-config', file], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 
   it('renders only valid Kubernetes objects, each with a schema', () => {
