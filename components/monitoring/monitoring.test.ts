@@ -124,7 +124,10 @@ describe('Monitoring', () => {
       'kubernetes:core/v1:Service': 1,
     });
     const namespace = byType(resources, 'kubernetes:core/v1:Namespace')[0];
-    expect(namespace?.inputs.metadata).toMatchObject({ name: 'monitoring' });
+    expect(namespace?.inputs.metadata).toMatchObject({
+      name: 'monitoring',
+      labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+    });
   });
 
   it('pins every chart to its version and repository, as a named release in monitoring', () => {

@@ -67,7 +67,14 @@ export class Monitoring extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: this.namespace, labels } },
+      {
+        metadata: {
+          name: this.namespace,
+          // node-exporter reads the host (hostNetwork, hostPID, host paths): a cluster that
+          // enforces Pod Security would refuse it in a restricted namespace.
+          labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'privileged' },
+        },
+      },
       kubernetes,
     );
     const inNamespace = { ...kubernetes, dependsOn: [namespace] };
