@@ -92,8 +92,12 @@ export const chartKeys: Record<ChartName, ChartKeys> = {
     open: ['alloy.resources', 'alloy.securityContext'],
   },
   otelCollector: {
+    // The official repository's stored values.yaml is years old, so the keys were read from a
+    // recent fork (chart 0.16x line). 0.158.3 is pinned because its Chart.yaml is in the official
+    // repository (open-telemetry/opentelemetry-helm-charts@0028bf03); the keys used are the chart's
+    // long-standing ones, not checked against 0.158.3's own file: `helm show values` confirms.
     source:
-      'open-telemetry/opentelemetry-helm-charts (fork marcschaeferger/opentelemetry-helm-charts@24ad7068, chart 0.16x-0.172 line; Chart.yaml 0.172.2 in the same fork): charts/opentelemetry-collector/values.yaml',
+      'marcschaeferger/opentelemetry-helm-charts@24ad7068 (fork of open-telemetry/opentelemetry-helm-charts): charts/opentelemetry-collector/values.yaml',
     keys: ['fullnameOverride', 'mode', 'replicaCount', 'image.repository', 'command.name'],
     open: ['config', 'resources', 'securityContext', 'podSecurityContext'],
   },

@@ -30,7 +30,7 @@ export const charts = {
   },
   otelCollector: {
     chart: 'opentelemetry-collector',
-    version: '0.172.2',
+    version: '0.158.3',
     repo: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
     releaseName: 'otel-collector',
   },
