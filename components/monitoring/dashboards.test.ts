@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { dashboards } from './dashboards.ts';
 import { datasourceUids } from './endpoints.ts';
-import { parsePromql, runtimeSeriesNames, withoutGrafanaVariables } from './promql-metric-names.ts';
+import {
+  parsePromql,
+  runtimeSeriesLabels,
+  runtimeSeriesNames,
+  withoutGrafanaVariables,
+} from './promql-metric-names.ts';
 
 interface Datasource {
   type: string;
@@ -40,6 +45,7 @@ interface Dashboard {
   templating: { list: Variable[] };
 }
 
+const declaredLabels = runtimeSeriesLabels();
 const knownDatasources: Datasource[] = [
   { type: 'prometheus', uid: datasourceUids.prometheus },
   { type: 'loki', uid: datasourceUids.loki },
@@ -65,11 +71,18 @@ function dashboardProblems(dashboard: Dashboard, known: ReadonlySet<string>): st
         problems.push(`${context}: undefined variable $${name}`);
       }
     }
-    const { metrics, errors } = parsePromql(withoutGrafanaVariables(expr));
+    const { metrics, selectors, errors } = parsePromql(withoutGrafanaVariables(expr));
     for (const error of errors) problems.push(`${context}: PromQL syntax error near "${error}"`);
     if (metrics.length === 0) problems.push(`${context}: queries no metric`);
     for (const metric of metrics) {
       if (!known.has(metric)) problems.push(`${context}: ${metric} is not a runtime metric`);
+    }
+    for (const selector of selectors) {
+      for (const label of selector.labels) {
+        if (known.has(selector.metric) && !declaredLabels.get(selector.metric)?.has(label)) {
+          problems.push(`${context}: ${selector.metric} has no label ${label}`);
+        }
+      }
     }
   };
   for (const panel of dashboard.panels) {
@@ -187,7 +200,8 @@ describe('Grafana dashboards', () => {
           targets: [
             { refId: 'A', expr: 'sum(rate(edgeplane_edge_requestz_total[5m]))' },
             { refId: 'B', expr: 'sum(rate(edgeplane_edge_requests_total[5m])' },
-            { refId: 'C', expr: 'edgeplane_edge_cache_bytes{site=~"$site"}' },
+            { refId: 'C', expr: 'edgeplane_edge_cache_bytes{tier=~"$tier"}' },
+            { refId: 'D', expr: 'edgeplane_edge_cache_bytes{site="a.example"}' },
           ],
         },
         {
@@ -203,7 +217,8 @@ describe('Grafana dashboards', () => {
     const problems = dashboardProblems(bad, known).join('\n');
     expect(problems).toContain('edgeplane_edge_requestz_total is not a runtime metric');
     expect(problems).toContain('target B: PromQL syntax error');
-    expect(problems).toContain('undefined variable $site');
+    expect(problems).toContain('undefined variable $tier');
+    expect(problems).toContain('edgeplane_edge_cache_bytes has no label site');
     expect(problems).toContain('unknown datasource');
   });
 });

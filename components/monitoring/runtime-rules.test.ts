@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { parsePromql, runtimeSeriesNames } from './promql-metric-names.ts';
+import { parsePromql, runtimeSeriesLabels, runtimeSeriesNames } from './promql-metric-names.ts';
 import { kubeStateMetrics, runtimeRuleFile, runtimeRuleGroups } from './runtime-rules.ts';
 
 const testFile = join(__dirname, 'runtime-rules.promtool-test.yaml');
@@ -76,6 +76,20 @@ describe('runtime alert rules', () => {
         unknown: [],
       });
     }
+  });
+
+  it('select runtime metrics only by labels the catalog declares for them', () => {
+    const declared = runtimeSeriesLabels();
+    const wrong = allRules.flatMap((rule) =>
+      parsePromql(rule.expr).selectors.flatMap((selector) => {
+        const allowed = declared.get(selector.metric);
+        if (!allowed) return [];
+        return selector.labels
+          .filter((label) => !allowed.has(label))
+          .map((label) => `${rule.alert}: ${selector.metric}{${label}}`);
+      }),
+    );
+    expect(wrong).toEqual([]);
   });
 
   it('give every alert a severity, a summary and a description', () => {
