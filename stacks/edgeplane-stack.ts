@@ -7,13 +7,14 @@ export interface EdgeplaneStackArgs {
   config: StackConfig;
 }
 
-/** What `pulumi stack output` shows for every stack. */
+/** What `pulumi stack output` shows for every stack, plus what each composition adds. */
 export interface StackOutputs {
   cloud: Cloud;
   environment: Environment;
   domain: string;
   homeRegion: string;
   regions: string[];
+  [extra: string]: unknown;
 }
 
 export class EdgeplaneStack extends pulumi.ComponentResource {

@@ -23,8 +23,9 @@ describe('plan command', () => {
     const { status, stdout } = plan(['k3s-dev']);
     expect(status).toBe(0);
     expect(stdout).toContain('edgeplane:stack:K3s  k3s-dev');
-    expect(stdout).toMatch(/Resources by type:\n\s+1 {2}edgeplane:stack:K3s/);
-    expect(stdout).toMatch(/\d+ {2}in all/);
+    expect(stdout).toMatch(/Resources by type:\n( +\d+ {2}\S+\n)+ +\d+ {2}in all\n/);
+    expect(stdout).toMatch(/ +1 {2}edgeplane:stack:K3s\n/);
+    expect(stdout).toMatch(/ +2 {2}kubernetes:apps\/v1:StatefulSet\n/);
     expect(stdout).toContain('homeRegion: "home-lab"');
   });
 
