@@ -33,6 +33,15 @@ export const envNames = {
   cacheMemoryMb: 'EDGEPLANE_CACHE_MEMORY_MB',
   cacheDiskMb: 'EDGEPLANE_CACHE_DISK_MB',
   cacheDiskPath: 'EDGEPLANE_CACHE_DISK_PATH',
+  cacheMaxObjectMb: 'EDGEPLANE_CACHE_MAX_OBJECT_MB',
+  cacheMaxObjects: 'EDGEPLANE_CACHE_MAX_OBJECTS',
+  purgeToken: 'EDGEPLANE_PURGE_TOKEN',
+  requestLog: 'EDGEPLANE_REQUEST_LOG',
+  edgeWorkers: 'EDGEPLANE_EDGE_WORKERS',
+  upstreamConnectTimeoutMs: 'EDGEPLANE_UPSTREAM_CONNECT_TIMEOUT_MS',
+  upstreamFirstByteTimeoutMs: 'EDGEPLANE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
+  upstreamIdleTimeoutMs: 'EDGEPLANE_UPSTREAM_IDLE_TIMEOUT_MS',
+  compressMinBytes: 'EDGEPLANE_COMPRESS_MIN_BYTES',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
 } as const;
 
@@ -41,7 +50,11 @@ export const secretEnvNames = [
   envNames.databaseUrl,
   envNames.redisUrl,
   envNames.edgeToken,
+  envNames.purgeToken,
 ] as const;
+
+/** Which requests the edge logs: none, only 5xx and errors, or every request (like an access log). */
+export const requestLogModes = ['off', 'errors', 'all'] as const;
 
 const port = z.coerce
   .number({ error: 'must be a port number, e.g. 8080' })
@@ -54,6 +67,12 @@ const megabytes = (example: number) =>
     .number({ error: `must be a number of megabytes, e.g. ${example}` })
     .int(`must be a whole number of megabytes, e.g. ${example}`)
     .min(0, `must not be negative, e.g. ${example}`);
+
+const count = (example: number, min: number) =>
+  z.coerce
+    .number({ error: `must be a whole number, e.g. ${example}` })
+    .int(`must be a whole number, e.g. ${example}`)
+    .min(min, `must be at least ${min}, e.g. ${example}`);
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z
@@ -92,6 +111,22 @@ const edgeEnv = z
     [envNames.cacheMemoryMb]: megabytes(256).default(256),
     [envNames.cacheDiskMb]: megabytes(1024).default(0),
     [envNames.cacheDiskPath]: z.string().min(1).optional(),
+    /** Responses larger than this are streamed through and never cached. */
+    [envNames.cacheMaxObjectMb]: count(16, 1).default(16),
+    /** Objects the memory tier holds at most, whatever their size (bounds heap pressure). */
+    [envNames.cacheMaxObjects]: count(200_000, 1).default(200_000),
+    /** Bearer token of the purge endpoint on the management port; purging is refused without it. */
+    [envNames.purgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
+    [envNames.requestLog]: z
+      .enum(requestLogModes, { error: `must be one of ${requestLogModes.join(', ')}` })
+      .default('all'),
+    /** Traffic worker processes; 0 means one per CPU core. */
+    [envNames.edgeWorkers]: count(2, 0).default(0),
+    [envNames.upstreamConnectTimeoutMs]: count(5000, 1).default(5000),
+    [envNames.upstreamFirstByteTimeoutMs]: count(30_000, 1).default(30_000),
+    [envNames.upstreamIdleTimeoutMs]: count(30_000, 1).default(30_000),
+    /** Bodies smaller than this are not compressed. */
+    [envNames.compressMinBytes]: count(1024, 0).default(1024),
   })
   .superRefine((env, ctx) => {
     const origin = env[envNames.originUrl];
