@@ -61,7 +61,7 @@ export function parseHttpDate(value: string, nowMs?: number): number | undefined
   m = ASCTIME_DATE.exec(text);
   if (m) {
     return build(
-      Number(m[7]),
+      Number(m[6]),
       m[1] as string,
       Number((m[2] as string).trim()),
       Number(m[3]),
