@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, only those missing: redis-server (a real Redis).
 set -euo pipefail
+# bench/*.test.ts check the rendered nginx config with `nginx -t` and run the wrk Lua scripts in wrk.
+"$(dirname "${BASH_SOURCE[0]}")/install-bench-packages.sh"
 declare -A wanted=([redis-server]=redis-server)
 
 missing=()

@@ -1,0 +1,42 @@
+// The machine facts that matter for reading the figures, and the tools the bench needs.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { nginxBinary } from './nginx.ts';
+import { wrkBinary } from './wrk.ts';
+
+const run = promisify(execFile);
+
+/** Installs nginx and wrk with apt-get when either is missing (scripts/install-bench-packages.sh). */
+export async function ensureTools(projectRoot: string): Promise<void> {
+  if (existsSync(nginxBinary) && existsSync(wrkBinary)) return;
+  const script = join(projectRoot, 'scripts', 'install-bench-packages.sh');
+  process.stderr.write(`bench: nginx or wrk is missing; running ${script}\n`);
+  await run(script, [], { timeout: 10 * 60_000 });
+}
+
+async function versionOf(command: string, args: string[], pattern: RegExp): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(command, args);
+    return pattern.exec(`${stdout}${stderr}`)?.[1] ?? 'unknown';
+  } catch (error) {
+    // wrk -v exits 1 after printing its version.
+    const output = error as { stdout?: string; stderr?: string };
+    return pattern.exec(`${output.stdout ?? ''}${output.stderr ?? ''}`)?.[1] ?? 'unknown';
+  }
+}
+
+export async function machineFacts(): Promise<string[]> {
+  const nginx = await versionOf(nginxBinary, ['-v'], /nginx\/(\S+)/);
+  const wrk = await versionOf(wrkBinary, ['-v'], /wrk (\S+)/);
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+  return [
+    `cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown CPU'}), memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
+    `load average at start: ${load} (the cores are shared; server, origin and wrk all run on them)`,
+    `node ${process.version}, nginx ${nginx}, wrk ${wrk}`,
+  ];
+}
