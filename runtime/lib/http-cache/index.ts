@@ -85,6 +85,7 @@ export {
   type BytePart,
   ifRangeHolds,
   type MultipartPart,
+  parseByteRanges,
   planRange,
   type RangeOptions,
   type RangePlan,
