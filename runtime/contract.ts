@@ -55,6 +55,7 @@ export const secretEnvNames = [
 
 /** Which requests the edge logs: none, only 5xx and errors, or every request (like an access log). */
 export const requestLogModes = ['off', 'errors', 'all'] as const;
+export type RequestLogMode = (typeof requestLogModes)[number];
 
 const port = z.coerce
   .number({ error: 'must be a port number, e.g. 8080' })

@@ -1,6 +1,6 @@
 // Sites from a JSON or YAML file (EDGEPLANE_SITES_FILE). The file is re-read when it changes,
 // so a ConfigMap update reaches a running edge; a bad new file is reported and the old sites stay.
-import { watchFile, unwatchFile } from 'node:fs';
+import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { parseSites, type Site, type SiteSource, SitesError } from './site.ts';

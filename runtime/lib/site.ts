@@ -7,7 +7,10 @@ const hostname = z
   .string()
   .transform((value) => value.trim().toLowerCase())
   .refine(
-    (value) => /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value),
+    (value) =>
+      /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(
+        value,
+      ),
     'must be a hostname such as www.example.com or *.example.com (no port, no scheme)',
   );
 
@@ -22,8 +25,8 @@ const originUrl = z
     'must not carry a query or fragment, e.g. https://origin.example.com/base',
   );
 
-/** How the query string takes part in the cache key. */
-export const queryStringModes = ['keep', 'sort', 'ignore'] as const;
+/** How the query string takes part in the cache key: as sent, sorted, dropped, or only listed params. */
+export const queryStringModes = ['keep', 'sort', 'drop', 'allowlist'] as const;
 /** What requests with a Cookie header do: bypass the cache, or be cached ignoring the cookie. */
 export const cookieModes = ['bypass', 'ignore'] as const;
 
@@ -38,14 +41,18 @@ export const sitePolicySchema = z
     queryString: z
       .enum(queryStringModes, { error: `must be one of ${queryStringModes.join(', ')}` })
       .default('keep'),
-    /** Query parameters dropped from the key (e.g. utm_source), whatever the mode. */
-    ignoredQueryParams: z.array(z.string().min(1)).default([]),
+    /** With queryString "allowlist": the parameters kept in the key, e.g. ["page", "lang"]. */
+    queryParams: z.array(z.string().min(1)).default([]),
     cookies: z
       .enum(cookieModes, { error: `must be one of ${cookieModes.join(', ')}` })
       .default('bypass'),
     compression: z.boolean({ error: 'must be true or false' }).default(true),
   })
-  .strict();
+  .strict()
+  .refine((policy) => policy.queryString !== 'allowlist' || policy.queryParams.length > 0, {
+    path: ['queryParams'],
+    message: 'must list the kept parameters when queryString is allowlist, e.g. ["page"]',
+  });
 
 export const siteSchema = z
   .object({
@@ -56,7 +63,7 @@ export const siteSchema = z
     origin: originUrl,
     cache: sitePolicySchema.default({
       queryString: 'keep',
-      ignoredQueryParams: [],
+      queryParams: [],
       cookies: 'bypass',
       compression: true,
     }),
@@ -75,7 +82,11 @@ export const sitesFileSchema = z
     const ids = new Set<string>();
     file.sites.forEach((site, index) => {
       if (ids.has(site.id)) {
-        ctx.addIssue({ code: 'custom', path: ['sites', index, 'id'], message: `duplicate site id ${site.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sites', index, 'id'],
+          message: `duplicate site id ${site.id}`,
+        });
       }
       ids.add(site.id);
       site.hosts.forEach((host, hostIndex) => {

@@ -1,0 +1,131 @@
+// What sits behind a process's memory tier. In a single process: the optional disk tier. With
+// worker processes: the primary's shared store (its own memory tier plus the disk tier), reached
+// over IPC, so an object fetched by one worker is a hit in every other (see cluster.ts).
+import type { PurgeRequest } from '../purge.ts';
+import type { DiskStore } from './disk-store.ts';
+import { type CacheStats, createObjectStore, purgeStore } from './edge-cache.ts';
+import type { CachedObject } from './entry.ts';
+import type { MemoryStore } from './memory-store.ts';
+
+export interface AcquireResult {
+  /** True: this process fetches the object and must call store() or release(). */
+  lead: boolean;
+  /** The object another process stored while this one waited. */
+  object?: CachedObject;
+}
+
+export interface SharedTier {
+  lookup(key: string): Promise<CachedObject | undefined>;
+  /** The fill lock of a key, so concurrent misses in different processes fetch once. */
+  acquire(key: string): Promise<AcquireResult>;
+  /** Stores a filled object and releases its fill lock. */
+  store(object: CachedObject): void;
+  /** Releases a fill lock without storing (the response was not cacheable). */
+  release(key: string): void;
+  /** Applies a purge in every process and tier; resolves with the objects touched. */
+  purgeEverywhere(purge: PurgeRequest): Promise<number>;
+  stats(): { memory?: CacheStats; disk?: CacheStats };
+}
+
+/**
+ * The store every worker shares, owned by the primary: memory tier, optional disk tier, and the
+ * fill locks that collapse concurrent misses across workers.
+ */
+export class SharedStore {
+  readonly memory: MemoryStore<CachedObject>;
+  readonly disk: DiskStore | undefined;
+  private readonly locks = new Map<
+    string,
+    { waiters: ((result: AcquireResult) => void)[]; timer: NodeJS.Timeout }
+  >();
+  private readonly lockTimeoutMs: number;
+
+  constructor(options: {
+    maxBytes: number;
+    maxObjects: number;
+    disk?: DiskStore;
+    lockTimeoutMs: number;
+  }) {
+    this.memory = createObjectStore(options.maxBytes, options.maxObjects);
+    this.disk = options.disk;
+    this.lockTimeoutMs = options.lockTimeoutMs;
+  }
+
+  async lookup(key: string): Promise<CachedObject | undefined> {
+    const inMemory = this.memory.get(key);
+    if (inMemory !== undefined || this.disk === undefined) return inMemory;
+    const fromDisk = await this.disk.get(key);
+    if (fromDisk !== undefined) this.memory.set(key, fromDisk);
+    return fromDisk;
+  }
+
+  async acquire(key: string): Promise<AcquireResult> {
+    const lock = this.locks.get(key);
+    if (lock !== undefined) return new Promise((resolve) => lock.waiters.push(resolve));
+    const object = await this.lookup(key);
+    if (object !== undefined) return { lead: false, object };
+    // A lookup on disk may have let another acquire in meanwhile.
+    const raced = this.locks.get(key);
+    if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
+    const timer = setTimeout(() => this.finish(key, { lead: false }), this.lockTimeoutMs);
+    timer.unref();
+    this.locks.set(key, { waiters: [], timer });
+    return { lead: true };
+  }
+
+  store(object: CachedObject): void {
+    this.memory.set(object.key, object);
+    this.disk?.set(object).catch(() => {});
+    this.finish(object.key, { lead: false, object });
+  }
+
+  release(key: string): void {
+    this.finish(key, { lead: false });
+  }
+
+  purge(purge: PurgeRequest, nowMs: number): number {
+    const inMemory = purgeStore(this.memory, purge, nowMs);
+    const onDisk = this.disk?.purge(purge) ?? 0;
+    return Math.max(inMemory, onDisk);
+  }
+
+  private finish(key: string, result: AcquireResult): void {
+    const lock = this.locks.get(key);
+    if (lock === undefined) return;
+    this.locks.delete(key);
+    clearTimeout(lock.timer);
+    for (const waiter of lock.waiters) waiter(result);
+  }
+}
+
+/** A single process: the memory tier is the edge cache's own; behind it only the disk tier. */
+export class LocalTier implements SharedTier {
+  private readonly disk: DiskStore | undefined;
+  private readonly purgeLocal: (purge: PurgeRequest) => number;
+
+  constructor(disk: DiskStore | undefined, purgeLocal: (purge: PurgeRequest) => number) {
+    this.disk = disk;
+    this.purgeLocal = purgeLocal;
+  }
+
+  async lookup(key: string): Promise<CachedObject | undefined> {
+    return this.disk?.get(key);
+  }
+  async acquire(): Promise<AcquireResult> {
+    return { lead: true };
+  }
+  store(object: CachedObject): void {
+    this.disk?.set(object).catch(() => {});
+  }
+  release(): void {}
+  async purgeEverywhere(purge: PurgeRequest): Promise<number> {
+    const local = this.purgeLocal(purge);
+    return Math.max(local, this.disk?.purge(purge) ?? 0);
+  }
+  stats() {
+    const disk = this.disk;
+    return disk === undefined
+      ? {}
+      : { disk: { bytes: disk.bytes, objects: disk.objects, evictions: disk.evictions } };
+  }
+}
