@@ -9,22 +9,31 @@ import type { Target } from './nginx.ts';
 import type { EdgeKind } from './options.ts';
 import type { ProcessGroup } from './processes.ts';
 
+export interface EdgeOptions {
+  kind: EdgeKind;
+  dir: string;
+  originUrl: string;
+  host: string;
+  workers: number;
+  /** Where `node --cpu-prof` writes each process's profile; no profiling when absent. */
+  profileDir?: string;
+}
+
+/** Node's flags for the edge's processes; cluster workers inherit them. */
+function nodeFlags(options: EdgeOptions): string[] {
+  return options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+}
+
 /** runtime/main.ts exits 3 for a role that is not part of the build yet. */
 const roleNotBuiltExitCode = 3;
 
-export async function startEdge(
-  processes: ProcessGroup,
-  options: { kind: EdgeKind; dir: string; originUrl: string; host: string; workers: number },
-): Promise<Target> {
+export async function startEdge(processes: ProcessGroup, options: EdgeOptions): Promise<Target> {
   return options.kind === 'runtime'
     ? startRuntimeEdge(processes, options)
     : startStandIn(processes, options);
 }
 
-async function startRuntimeEdge(
-  processes: ProcessGroup,
-  options: { dir: string; originUrl: string; host: string; workers: number },
-): Promise<Target> {
+async function startRuntimeEdge(processes: ProcessGroup, options: EdgeOptions): Promise<Target> {
   const trafficPort = await freePort();
   const managementPort = await freePort();
   const sitesFile = join(options.dir, 'sites.json');
@@ -45,7 +54,7 @@ async function startRuntimeEdge(
   const started = processes.startServer(
     'edge',
     process.execPath,
-    [main],
+    [...nodeFlags(options), main],
     join(options.dir, 'edge.log'),
     {
       env: { ...process.env, ...edgeEnv },
@@ -83,16 +92,14 @@ async function startRuntimeEdge(
   };
 }
 
-async function startStandIn(
-  processes: ProcessGroup,
-  options: { dir: string; originUrl: string; host: string; workers: number },
-): Promise<Target> {
+async function startStandIn(processes: ProcessGroup, options: EdgeOptions): Promise<Target> {
   const port = await freePort();
   const script = join(import.meta.dirname, 'stand-in-edge.ts');
   const started = processes.startServer(
     'stand-in edge',
     process.execPath,
     [
+      ...nodeFlags(options),
       script,
       '--port',
       String(port),

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatProfileSummary, readProfiles, summariseProfiles } from './cpu-profile.ts';
 import { startEdge } from './edge.ts';
 import { ensureTools, machineFacts } from './machine.ts';
 import { startNginx, type Target } from './nginx.ts';
@@ -36,6 +37,7 @@ async function bench(argv: readonly string[]): Promise<number> {
   const cacheDir = await mkdtemp(
     join(existsSync(sharedMemory) ? sharedMemory : dir, 'edgeplane-bench-nginx-cache-'),
   );
+  const profileDir = join(dir, 'profiles');
   const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -69,6 +71,7 @@ async function bench(argv: readonly string[]): Promise<number> {
       originUrl: origin.url,
       host: benchHost,
       workers: 2,
+      ...(options.profile ? { profileDir } : {}),
     });
     const targets: Target[] = [nginx, edge];
     const context: BenchContext = {
@@ -82,9 +85,17 @@ async function bench(argv: readonly string[]): Promise<number> {
     };
     const results: SectionResult[] = [];
     for (const section of chosen) results.push(await section.run(context));
+    let profile = '';
+    if (options.profile) {
+      // The edge writes its profiles as its processes exit.
+      await processes.stop(edge.process);
+      const profiles = await readProfiles(profileDir);
+      profile = formatProfileSummary(summariseProfiles(profiles, projectRoot), profiles.length);
+    }
     process.stdout.write(
       `${formatReport({ facts, options, results, processes: [origin.process.command], targets })}\n`,
     );
+    if (profile) process.stdout.write(`\n${profile}\n`);
     return 0;
   } catch (error) {
     if (interrupted) return 130;
@@ -129,6 +140,12 @@ function formatReport(input: {
   );
   if (warnings.length > 0) lines.push('', 'WARNINGS (figures below may be doubtful):', ...warnings);
   lines.push(
+    ...(options.profile
+      ? [
+          '',
+          'PROFILED RUN: the edge ran under node --cpu-prof, so its figures are lower than without.',
+        ]
+      : []),
     '',
     'Commands:',
     `  origin: ${input.processes.join(' ')}`,

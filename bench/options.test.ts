@@ -29,6 +29,7 @@ describe('parseOptions', () => {
         '--origin-workers',
         '1',
         '--keep',
+        '--profile',
       ]),
     ).toEqual({
       durationSeconds: 20,
@@ -40,6 +41,7 @@ describe('parseOptions', () => {
       edge: 'stand-in',
       originWorkers: 1,
       keep: true,
+      profile: true,
       help: false,
     });
   });

@@ -21,6 +21,8 @@ export interface BenchOptions {
   originWorkers: number;
   /** Keep the temp dir (configs, logs) instead of removing it, for a post-mortem. */
   keep: boolean;
+  /** Run the edge under `node --cpu-prof` and print where its CPU went (slows it: figures are not comparable). */
+  profile: boolean;
   help: boolean;
 }
 
@@ -34,6 +36,7 @@ export const defaultOptions: BenchOptions = {
   edge: 'runtime',
   originWorkers: 2,
   keep: false,
+  profile: false,
   help: false,
 };
 
@@ -48,6 +51,8 @@ export const usage = `Usage: npm run bench -- [flags]
   --edge <kind>         runtime (edgeplane's edge) or stand-in (the bench's toy edge; default ${defaultOptions.edge})
   --origin-workers <n>  worker processes of the local origin (default ${defaultOptions.originWorkers})
   --keep                keep the temp dir with configs and logs
+  --profile             run the edge under node --cpu-prof and print where its CPU goes
+                        (profiling slows it: use for finding limits, not for the ratios)
   --help                this text`;
 
 export class OptionsError extends Error {
@@ -93,6 +98,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       defaultOptions.originWorkers,
     ),
     keep: values.keep ?? false,
+    profile: values.profile ?? false,
     help: values.help ?? false,
   };
   if (options.connections < options.threads) {
@@ -118,6 +124,7 @@ function parse(argv: readonly string[]) {
       edge: { type: 'string' },
       'origin-workers': { type: 'string' },
       keep: { type: 'boolean' },
+      profile: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Started {
   readonly name: string;
@@ -57,12 +58,15 @@ export class ProcessGroup {
     const index = this.started.indexOf(started);
     if (index !== -1) this.started.splice(index, 1);
     if (!isRunning(started.child)) return;
+    const deadline = Date.now() + graceMs;
     const exited = once(started.child, 'exit');
     signalGroup(started.pid, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(started.pid, 'SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
-    // Workers that outlived their leader (they should not) go with the group.
+    // Workers may still be finishing (writing a CPU profile, say): give them the rest of the
+    // grace period, then whatever outlived its leader goes with the group.
+    while (groupExists(started.pid) && Date.now() < deadline) await sleep(20);
     signalGroup(started.pid, 'SIGKILL');
   }
 
@@ -74,6 +78,15 @@ export class ProcessGroup {
   /** Synchronous last resort for process 'exit': signals every group still known. */
   killAllNow(): void {
     for (const started of this.started) signalGroup(started.pid, 'SIGKILL');
+  }
+}
+
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
