@@ -56,7 +56,26 @@ export function formatCacheStatus(cacheName: string, status: CacheStatus): strin
   const name = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/.test(cacheName)
     ? new Token(cacheName)
     : asciiString(cacheName);
-  return serializeList([[name, params]]);
+  return spaceParameters(serializeList([[name, params]]));
+}
+
+/**
+ * RFC 8941 serialises parameters as `a;b`; RFC 9211's examples (and operators' eyes) use `a; b`,
+ * which parsers accept too. Semicolons inside sf-strings are left alone.
+ */
+function spaceParameters(serialised: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < serialised.length; i++) {
+    const ch = serialised[i] as string;
+    if (inString && ch === '\\') {
+      out += ch + (serialised[++i] ?? '');
+      continue;
+    }
+    if (ch === '"') inString = !inString;
+    out += !inString && ch === ';' ? '; ' : ch;
+  }
+  return out;
 }
 
 /** sf-string allows printable ASCII only: percent-encode everything else. */
