@@ -1,6 +1,7 @@
 // The contract between the infrastructure and the runtime: the environment the runtime reads,
 // its ports and probe paths. components/cdn imports this module to build the Deployments, and
 // runtime/main.ts parses the same schema, so manifests and process cannot drift apart.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const runtimeRoles = ['edge', 'origin'] as const;
@@ -42,6 +43,7 @@ export const envNames = {
   upstreamFirstByteTimeoutMs: 'EDGEPLANE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
   upstreamIdleTimeoutMs: 'EDGEPLANE_UPSTREAM_IDLE_TIMEOUT_MS',
   compressMinBytes: 'EDGEPLANE_COMPRESS_MIN_BYTES',
+  listenAddress: 'EDGEPLANE_LISTEN_ADDRESS',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
 } as const;
 
@@ -128,6 +130,11 @@ const edgeEnv = z
     [envNames.upstreamIdleTimeoutMs]: count(30_000, 1).default(30_000),
     /** Bodies smaller than this are not compressed. */
     [envNames.compressMinBytes]: count(1024, 0).default(1024),
+    /** Address the edge's listeners bind: all interfaces in a pod, 127.0.0.1 on a workstation. */
+    [envNames.listenAddress]: z
+      .string()
+      .refine((value) => isIP(value) !== 0, 'must be an IP address, e.g. 0.0.0.0 or 127.0.0.1')
+      .default('0.0.0.0'),
   })
   .superRefine((env, ctx) => {
     const origin = env[envNames.originUrl];

@@ -24,7 +24,7 @@ export interface EdgeConfig {
 
 const mb = 1024 * 1024;
 
-export function edgeConfigFrom(env: EdgeEnv, host = '0.0.0.0'): EdgeConfig {
+export function edgeConfigFrom(env: EdgeEnv, host = env.EDGEPLANE_LISTEN_ADDRESS): EdgeConfig {
   return {
     trafficPort: env.EDGEPLANE_TRAFFIC_PORT,
     managementPort: env.EDGEPLANE_MANAGEMENT_PORT,

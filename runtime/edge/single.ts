@@ -8,13 +8,9 @@ import type { EdgeConfig } from './config.ts';
 import { createManagementServer } from './management.ts';
 import { DiskStore } from './store/disk-store.ts';
 import { LocalTier } from './store/tiers.ts';
-import { createTrafficProcess, listen } from './traffic.ts';
+import { createTrafficProcess, listen, type RunningEdgeHandle } from './traffic.ts';
 
-export interface RunningEdge {
-  trafficPort: number;
-  managementPort: number;
-  close(): Promise<void>;
-}
+export type RunningEdge = RunningEdgeHandle;
 
 export async function startSingleEdge(
   config: EdgeConfig,

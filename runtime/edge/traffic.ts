@@ -87,6 +87,13 @@ export async function createTrafficProcess(options: {
   };
 }
 
+/** A started edge, whatever its process layout. */
+export interface RunningEdgeHandle {
+  trafficPort: number;
+  managementPort: number;
+  close(): Promise<void>;
+}
+
 export function listen(
   server: Server,
   port: number,
@@ -95,7 +102,7 @@ export function listen(
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host, reusePort }, () => {
+    server.listen({ port, host, reusePort, exclusive: reusePort }, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);

@@ -13,8 +13,13 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination =
-    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  let destination = options.destination;
+  if (destination === undefined) {
+    const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    // Buffered for throughput, but never more than a second behind.
+    setInterval(() => stdout.flush(), 1000).unref();
+    destination = stdout;
+  }
   return pino(
     {
       level: options.level,
