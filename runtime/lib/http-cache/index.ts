@@ -117,6 +117,7 @@ export {
   conditionalRequestHeaders,
   entityTagOf,
   freshenStoredResponse,
+  headResponseEffect,
   NOT_UPDATED_FIELDS,
   selectNotModifiedTargets,
   strongLastModified,

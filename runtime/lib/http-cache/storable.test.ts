@@ -201,6 +201,17 @@ describe('storability (RFC 9111 §3)', () => {
     else expect(result).toMatchObject({ storable: false, reason: expected });
   });
 
+  test('qualified no-cache fields are omitted too', () => {
+    const result = storability(
+      { method: 'GET', headers: {} },
+      {
+        status: 200,
+        headers: { 'cache-control': ['no-cache="a, b"', 'max-age=3600', 'private=a'] },
+      },
+    );
+    expect(result).toMatchObject({ storable: true, omitFields: ['a', 'b'] });
+  });
+
   test('qualified private lists the fields to omit', () => {
     const result = storability(
       { method: 'GET', headers: {} },

@@ -23,7 +23,11 @@ export type NotStorableReason =
 export type Storability =
   | {
       readonly storable: true;
-      /** Fields that must not be stored (qualified `private="..."`), lower-case. */
+      /**
+       * Fields not to store, lower-case: those named by a qualified `private="..."` (§5.2.2.7)
+       * and by a qualified `no-cache="..."` (§5.2.2.4: they may not be sent from cache without
+       * validation; a 304 that carries them puts them back).
+       */
       readonly omitFields: readonly string[];
       readonly directives: ResponseDirectives;
     }
@@ -88,5 +92,6 @@ export function storability(
     // A validator alone does not make a non-default-cacheable status storable (§3).
     return no('no-freshness-or-validator');
   }
-  return { storable: true, omitFields: directives.privateFields, directives };
+  const omitFields = [...new Set([...directives.privateFields, ...directives.noCacheFields])];
+  return { storable: true, omitFields, directives };
 }

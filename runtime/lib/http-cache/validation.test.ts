@@ -4,6 +4,7 @@ import type { StoredResponse } from './stored-response.ts';
 import {
   conditionalRequestHeaders,
   freshenStoredResponse,
+  headResponseEffect,
   selectNotModifiedTargets,
 } from './validation.ts';
 
@@ -143,5 +144,26 @@ describe('freshenStoredResponse (RFC 9111 §3.2)', () => {
     expect(
       freshenStoredResponse(purged, { status: 304, headers: {} }, T0, T0).invalidatedAt,
     ).toBeUndefined();
+  });
+});
+
+describe('headResponseEffect (RFC 9111 §4.3.5)', () => {
+  const stored = { etag: '"a"', 'last-modified': OLD, 'content-length': '10' };
+  test.each<[string, HeaderMap, 'freshen' | 'mark-stale']>([
+    [
+      'same validators and length',
+      { etag: '"a"', 'last-modified': OLD, 'content-length': '10' },
+      'freshen',
+    ],
+    ['no validators at all', { 'cache-control': 'max-age=5' }, 'freshen'],
+    ['different ETag', { etag: '"b"' }, 'mark-stale'],
+    ['different Last-Modified', { 'last-modified': RECENT }, 'mark-stale'],
+    ['different Content-Length', { etag: '"a"', 'content-length': '11' }, 'mark-stale'],
+  ])('%s', (_name, head, expected) => {
+    expect(headResponseEffect(stored, head)).toBe(expected);
+  });
+
+  test('a validator the stored response lacks means stale', () => {
+    expect(headResponseEffect({ 'content-length': '10' }, { etag: '"a"' })).toBe('mark-stale');
   });
 });

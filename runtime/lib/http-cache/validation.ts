@@ -142,3 +142,19 @@ export function freshenStoredResponse(
   if (incoming.date === undefined) delete headers.date;
   return { status: stored.status, headers, requestTime, responseTime };
 }
+
+/**
+ * What a 200 response to a HEAD request does to a stored GET response that could have answered
+ * it (RFC 9111 §4.3.5): `freshen` (apply `freshenStoredResponse`) when every validator the HEAD
+ * response carries (ETag, Last-Modified) matches the stored one and its Content-Length, if any,
+ * matches too; otherwise `mark-stale`.
+ */
+export function headResponseEffect(stored: HeaderMap, head: HeaderMap): 'freshen' | 'mark-stale' {
+  for (const name of ['etag', 'last-modified', 'content-length']) {
+    const value = fieldLines(head, name)[0];
+    if (value === undefined) continue;
+    const storedValue = fieldLines(stored, name)[0];
+    if (storedValue === undefined || storedValue.trim() !== value.trim()) return 'mark-stale';
+  }
+  return 'freshen';
+}
