@@ -4,7 +4,12 @@
 // fan-out. So the hit ratio is not split N ways (an object fetched by one worker is a hit in all)
 // and a purge reaches every worker before it is acknowledged.
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import type { Logger } from '../lib/logger.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import {
@@ -23,7 +28,10 @@ import { listen, type RunningEdgeHandle } from './traffic.ts';
 
 const askTimeoutMs = 5000;
 
-export async function startClusterPrimary(config: EdgeConfig, logger: Logger): Promise<RunningEdgeHandle> {
+export async function startClusterPrimary(
+  config: EdgeConfig,
+  logger: Logger,
+): Promise<RunningEdgeHandle> {
   let disk: DiskStore | undefined;
   if (config.diskBytes > 0 && config.diskPath !== undefined) {
     disk = new DiskStore(config.diskPath, config.diskBytes);
@@ -38,19 +46,30 @@ export async function startClusterPrimary(config: EdgeConfig, logger: Logger): P
   });
   const registry = new Registry();
   const gauges = registerCacheGauges(registry, () => ({
-    memory: { bytes: store.memory.bytes, objects: store.memory.objects, evictions: store.memory.evictions },
-    disk: disk === undefined ? undefined : { bytes: disk.bytes, objects: disk.objects, evictions: disk.evictions },
+    memory: {
+      bytes: store.memory.bytes,
+      objects: store.memory.objects,
+      evictions: store.memory.evictions,
+    },
+    disk:
+      disk === undefined
+        ? undefined
+        : { bytes: disk.bytes, objects: disk.objects, evictions: disk.evictions },
   }));
 
   const listening = new Set<number>();
   let stopping = false;
   let nextId = 1;
-  const waiting = new Map<number, { expect: Set<number>; results: unknown[]; done: (results: unknown[]) => void }>();
+  const waiting = new Map<
+    number,
+    { expect: Set<number>; results: unknown[]; done: (results: unknown[]) => void }
+  >();
 
   const send = (worker: Worker, message: PrimaryToWorker) => {
     if (worker.isConnected()) worker.send(message);
   };
-  const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+  const workers = () =>
+    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
 
   /** Sends a message to every worker and collects one answer from each (dead ones are skipped). */
   const askAll = (message: (id: number) => PrimaryToWorker): Promise<unknown[]> => {
@@ -96,9 +115,15 @@ export async function startClusterPrimary(config: EdgeConfig, logger: Logger): P
     const message = raw as WorkerToPrimary;
     switch (message.edgeplane) {
       case 'lookup':
-        void store.lookup(message.key).then((object) =>
-          send(worker, { edgeplane: 'reply', id: message.id, object: object && forTransfer(object) }),
-        );
+        void store
+          .lookup(message.key)
+          .then((object) =>
+            send(worker, {
+              edgeplane: 'reply',
+              id: message.id,
+              object: object && forTransfer(object),
+            }),
+          );
         return;
       case 'acquire':
         void store.acquire(message.key).then((result) =>
@@ -153,10 +178,14 @@ export async function startClusterPrimary(config: EdgeConfig, logger: Logger): P
     ready: () => !stopping && listening.size >= config.workers,
     metrics: async () => {
       gauges.refresh();
-      const fromWorkers = (await askAll((id) => ({ edgeplane: 'metrics', id }))) as MetricObjectWithValues<
-        MetricValue<string>
-      >[][];
-      const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...fromWorkers]);
+      const fromWorkers = (await askAll((id) => ({
+        edgeplane: 'metrics',
+        id,
+      }))) as MetricObjectWithValues<MetricValue<string>>[][];
+      const merged = AggregatorRegistry.aggregate([
+        await registry.getMetricsAsJSON(),
+        ...fromWorkers,
+      ]);
       return { contentType: registry.contentType, body: await merged.metrics() };
     },
     purge: purgeEverywhere,
@@ -164,7 +193,10 @@ export async function startClusterPrimary(config: EdgeConfig, logger: Logger): P
     logger,
   });
   const managementPort = await listen(management, config.managementPort, config.host);
-  logger.info({ trafficPort: config.trafficPort, managementPort, workers: config.workers }, 'edge primary started');
+  logger.info(
+    { trafficPort: config.trafficPort, managementPort, workers: config.workers },
+    'edge primary started',
+  );
 
   return {
     trafficPort: config.trafficPort,

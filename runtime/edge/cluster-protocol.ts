@@ -27,7 +27,9 @@ export function isEdgeMessage(message: unknown): message is { edgeplane: string 
 export function forTransfer(object: CachedObject): CachedObject {
   return {
     ...object,
-    variants: object.variants.map(({ wire: _wire, compressed: _compressed, ...variant }) => variant),
+    variants: object.variants.map(
+      ({ wire: _wire, compressed: _compressed, ...variant }) => variant,
+    ),
   };
 }
 
@@ -35,7 +37,8 @@ export function forTransfer(object: CachedObject): CachedObject {
 export function fromTransfer(object: CachedObject): CachedObject {
   for (const variant of object.variants) {
     const body = variant.body as Uint8Array;
-    if (!Buffer.isBuffer(body)) variant.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    if (!Buffer.isBuffer(body))
+      variant.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   }
   return object;
 }

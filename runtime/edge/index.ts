@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import type { EdgeEnv } from '../contract.ts';
 import { createLogger } from '../lib/logger.ts';
-import { SitesError, type SiteSource } from '../lib/site.ts';
+import { type SiteSource, SitesError } from '../lib/site.ts';
 import { FileSiteSource } from '../lib/site-file-source.ts';
 import { startClusterPrimary } from './cluster-primary.ts';
 import { startClusterWorker } from './cluster-worker.ts';
