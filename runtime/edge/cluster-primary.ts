@@ -115,15 +115,13 @@ export async function startClusterPrimary(
     const message = raw as WorkerToPrimary;
     switch (message.edgeplane) {
       case 'lookup':
-        void store
-          .lookup(message.key)
-          .then((object) =>
-            send(worker, {
-              edgeplane: 'reply',
-              id: message.id,
-              object: object && forTransfer(object),
-            }),
-          );
+        void store.lookup(message.key).then((object) =>
+          send(worker, {
+            edgeplane: 'reply',
+            id: message.id,
+            object: object && forTransfer(object),
+          }),
+        );
         return;
       case 'acquire':
         void store.acquire(message.key).then((result) =>
