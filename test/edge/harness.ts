@@ -1,5 +1,7 @@
 // Test harness for the edge: real origins on listen(0), a real edge in this process (single
 // process mode) on listen(0), and a raw HTTP client for exact header control.
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
@@ -154,4 +156,40 @@ export function rawRequest(port: number, text: string, quietMs = 300): Promise<s
     socket.on('error', (error) => (chunks.length > 0 ? finish() : reject(error)));
     socket.write(text, arm);
   });
+}
+
+/**
+ * An origin in its own process (so a test can kill it): answers every request with the given
+ * status, headers and a body that counts requests. Resolves once it listens.
+ */
+export async function startOriginProcess(
+  headers: Record<string, string>,
+  port = 0,
+): Promise<{ url: string; port: number; child: ChildProcess; stop(): Promise<void> }> {
+  const script = `
+    const http = require('node:http');
+    let n = 0;
+    const server = http.createServer((req, res) => {
+      n++;
+      res.writeHead(200, ${JSON.stringify(headers)});
+      res.end('origin body ' + n);
+    });
+    server.listen(${port}, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+  `;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const listening = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`origin process exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${listening}`,
+    port: listening,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
 }
