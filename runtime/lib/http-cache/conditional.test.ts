@@ -56,12 +56,20 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
       'none',
     ],
     [
-      'If-Modified-Since without Last-Modified',
+      'If-Modified-Since without LM or Date',
       'GET',
       { 'if-modified-since': AFTER },
       { etag: '"v1"' },
       'none',
     ],
+    [
+      'If-Modified-Since falls back to Date',
+      'GET',
+      { 'if-modified-since': AFTER },
+      { date: LM },
+      'not-modified',
+    ],
+    ['If-Modified-Since before Date', 'GET', { 'if-modified-since': BEFORE }, { date: LM }, 'none'],
     ['If-Modified-Since ignored for POST', 'POST', { 'if-modified-since': AFTER }, STORED, 'none'],
     ['If-Match match', 'GET', { 'if-match': '"v1"' }, STORED, 'none'],
     [
@@ -97,6 +105,22 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
     ],
   ])('%s', (_name, method, headers, stored, kind) => {
     expect(evaluatePreconditions({ method, headers }, stored).kind).toBe(kind);
+  });
+});
+
+describe('evaluatePreconditions options', () => {
+  test('falls back to the receive time for If-Modified-Since', () => {
+    const req = { method: 'GET', headers: { 'if-modified-since': LM } };
+    expect(evaluatePreconditions(req, {}, { receivedAt: T0 - 4_000_000 }).kind).toBe(
+      'not-modified',
+    );
+    expect(evaluatePreconditions(req, {}, { receivedAt: T0 }).kind).toBe('none');
+  });
+
+  test('preconditions do not apply to a non-2xx stored response', () => {
+    const req = { method: 'GET', headers: { 'if-none-match': '*', 'if-match': '"zz"' } };
+    expect(evaluatePreconditions(req, STORED, { status: 404 }).kind).toBe('none');
+    expect(evaluatePreconditions(req, STORED, { status: 204 }).kind).toBe('precondition-failed');
   });
 });
 

@@ -19,12 +19,29 @@ function lastModified(headers: HeaderMap): number | undefined {
   return line === undefined ? undefined : parseHttpDate(line);
 }
 
+export interface PreconditionOptions {
+  /**
+   * Status of the stored response: preconditions only apply when it is 2xx (RFC 9110 §13.2.1).
+   * Default 200.
+   */
+  readonly status?: number;
+  /** When the stored response was received (ms): the last resort for If-Modified-Since. */
+  readonly receivedAt?: number;
+}
+
 /**
- * Evaluates the request's preconditions against the selected representation (the stored
- * response's headers; status 2xx assumed). `none` means: serve the response normally.
- * Invalid dates are ignored as RFC 9110 requires.
+ * Evaluates the request's preconditions against the selected stored response's headers.
+ * `none` means: serve the response normally. Invalid dates are ignored as RFC 9110 requires.
+ * If-Modified-Since compares with Last-Modified, else Date, else the time the response was
+ * received (RFC 9111 §4.3.2); If-Unmodified-Since only with Last-Modified.
  */
-export function evaluatePreconditions(request: RequestInfo, stored: HeaderMap): ConditionalOutcome {
+export function evaluatePreconditions(
+  request: RequestInfo,
+  stored: HeaderMap,
+  options: PreconditionOptions = {},
+): ConditionalOutcome {
+  const status = options.status ?? 200;
+  if (status < 200 || status > 299) return { kind: 'none' };
   const method = request.method.toUpperCase();
   const getOrHead = method === 'GET' || method === 'HEAD';
   const tag = entityTagOf(stored);
@@ -53,7 +70,12 @@ export function evaluatePreconditions(request: RequestInfo, stored: HeaderMap): 
   if (getOrHead) {
     const ims = fieldLines(request.headers, 'if-modified-since')[0];
     const imsMs = ims === undefined ? undefined : parseHttpDate(ims);
-    if (imsMs !== undefined && modified !== undefined && modified <= imsMs) {
+    const dateLine = fieldLines(stored, 'date')[0];
+    const basis =
+      modified ??
+      (dateLine === undefined ? undefined : parseHttpDate(dateLine)) ??
+      options.receivedAt;
+    if (imsMs !== undefined && basis !== undefined && basis <= imsMs) {
       return { kind: 'not-modified' };
     }
   }

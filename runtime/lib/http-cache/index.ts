@@ -50,6 +50,7 @@ export {
   evaluatePreconditions,
   NOT_MODIFIED_FIELDS,
   notModifiedHeaders,
+  type PreconditionOptions,
 } from './conditional.ts';
 export {
   type EntityTag,

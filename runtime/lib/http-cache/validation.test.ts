@@ -37,6 +37,11 @@ describe('conditionalRequestHeaders', () => {
       [{ etag: '"a"' }, { etag: '"b"' }, { etag: '"a"' }],
       { 'if-none-match': '"a", "b"' },
     ],
+    [
+      'no If-Modified-Since for several variants',
+      [{ 'last-modified': OLD }, { 'last-modified': OLD }],
+      {},
+    ],
   ])('%s', (_name, stored, expected) => {
     expect(conditionalRequestHeaders(stored)).toEqual(expected);
   });

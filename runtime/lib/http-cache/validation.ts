@@ -22,9 +22,10 @@ export function entityTagOf(headers: HeaderMap): EntityTag | undefined {
 
 /**
  * Headers that turn a forwarded GET into a revalidation of the given stored response(s):
- * If-None-Match with every stored ETag, and If-Modified-Since with the Last-Modified of the first
- * stored response that has one (sent even with If-None-Match, which origins then ignore, so an
- * origin without ETag support can still answer 304). Empty when nothing can be validated.
+ * If-None-Match with every stored ETag, and If-Modified-Since with the Last-Modified when a
+ * single stored response is validated (RFC 9111 §4.3.1; sent beside If-None-Match, which an
+ * origin then prefers, so one without ETag support can still answer 304). Empty when nothing
+ * can be validated.
  */
 export function conditionalRequestHeaders(
   stored: HeaderMap | readonly HeaderMap[],
@@ -37,12 +38,10 @@ export function conditionalRequestHeaders(
     if (tag) tags.add(formatEntityTag(tag));
   }
   if (tags.size > 0) headers['if-none-match'] = [...tags].join(', ');
-  for (const h of list) {
-    const lastModified = fieldLines(h, 'last-modified')[0];
-    if (lastModified !== undefined && parseHttpDate(lastModified) !== undefined) {
-      headers['if-modified-since'] = lastModified;
-      break;
-    }
+  const single = list.length === 1 ? list[0] : undefined;
+  const lastModified = single === undefined ? undefined : fieldLines(single, 'last-modified')[0];
+  if (lastModified !== undefined && parseHttpDate(lastModified) !== undefined) {
+    headers['if-modified-since'] = lastModified;
   }
   return headers;
 }
