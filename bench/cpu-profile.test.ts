@@ -21,7 +21,8 @@ const node = (id: number, functionName: string, url: string, hitCount: number, l
 describe('areaOf', () => {
   it.each([
     ['node:_http_server', 'parserOnIncoming', 'node:_http_server'],
-    ['node:internal/streams/writable', 'write', 'node:internal'],
+    ['node:internal/streams/writable', 'write', 'node:internal/streams'],
+    ['node:internal/timers', 'listOnTimeout', 'node:internal'],
     [`file://${root}/node_modules/undici/lib/dispatcher/client-h1.js`, 'onBody', 'undici'],
     [`file://${root}/node_modules/@pulumi/pulumi/x.js`, 'f', '@pulumi/pulumi'],
     [`file://${root}/runtime/edge/handler.ts`, 'handle', 'runtime/edge'],

@@ -34,7 +34,12 @@ export interface ProfileSummary {
 /** Where a function's code comes from, so that a reader sees "undici 12%" at a glance. */
 export function areaOf(url: string, functionName: string, projectRoot: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  if (url.startsWith('node:internal/')) {
+    // node:internal/streams/writable -> node:internal/streams: which machinery, not which file.
+    const [, area, file] = url.split('/');
+    return file === undefined ? 'node:internal' : `node:internal/${area}`;
+  }
+  if (url.startsWith('node:')) return url;
   const path = url.replace(/^file:\/\//, '');
   const packageMatch = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
   if (packageMatch) return packageMatch[1] as string;
