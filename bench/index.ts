@@ -2,7 +2,7 @@
 // origin, driven by wrk in alternating rounds. See bench/README.md for what is measured and how.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProfileSummary, readProfiles, summariseProfiles } from './cpu-profile.ts';
 import { startEdge } from './edge.ts';
@@ -134,6 +134,9 @@ function formatReport(input: {
     ),
     '',
     'origin fetches/req: origin requests per client request during the measured runs (hits 0.00, misses 1.00).',
+    `load average at end: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
   ];
   const warnings = results.flatMap((result) =>
     result.warnings.map((warning) => `  ${result.id}: ${warning}`),
