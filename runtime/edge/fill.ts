@@ -1,7 +1,6 @@
 // Going forward to the origin: cache fills (streamed to the client while buffered for the store,
 // up to the max object size), revalidations (304 freshens the stored variant, RFC 9111 §4.3.4),
 // stale-if-error, and plain pass-through for what is not cacheable.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { CacheStatus, FwdReason } from '../lib/http-cache/cache-status.ts';
 import type { MutableHeaders } from '../lib/http-cache/headers.ts';
@@ -171,9 +170,7 @@ async function streamBody(
       }
       if (sink !== undefined && !client.destroyed) {
         sent += chunk.length;
-        if (!sink.write(chunk)) {
-          await Promise.race([once(sink, 'drain'), once(client, 'close')]);
-        }
+        if (!sink.write(chunk)) await drained(sink, client);
       }
     }
   } catch (error) {
@@ -186,6 +183,19 @@ async function streamBody(
   exchange.bytes += sent;
   if (sink !== undefined && !client.destroyed) sink.end();
   return kept === undefined ? undefined : Buffer.concat(kept, size);
+}
+
+/** Resolves when the sink drains or the client goes away, leaving no listener behind. */
+function drained(sink: Writable, client: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sink.off('drain', done);
+      client.off('close', done);
+      resolve();
+    };
+    sink.on('drain', done);
+    client.on('close', done);
+  });
 }
 
 /**

@@ -30,6 +30,18 @@ export function createTrafficServer(ctx: EdgeContext): Server {
         res.end(`too many request headers (at most ${maxHeaderCount})\n`);
         return;
       }
+      // RFC 9112 §3.2: more than one Host line is a 400 (Node keeps the first silently).
+      let hosts = 0;
+      const raw = req.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i] as string;
+        if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+      }
+      if (hosts > 1) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('more than one Host header\n');
+        return;
+      }
       handle(req, res);
     },
   );

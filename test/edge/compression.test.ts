@@ -32,7 +32,11 @@ describe('compression', () => {
         res.end('tiny');
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=60', etag: '"t1"' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'max-age=60',
+        etag: '"t1"',
+      });
       res.end(text);
     });
     edge = await startTestEdge([
@@ -62,7 +66,10 @@ describe('compression', () => {
     const gzip = await get(edge.url, '/page', { ...host, 'accept-encoding': 'br;q=0.1, gzip' });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gzip.raw).toString()).toBe(text);
-    const identity = await get(edge.url, '/page', { ...host, 'accept-encoding': 'br;q=0, gzip;q=0' });
+    const identity = await get(edge.url, '/page', {
+      ...host,
+      'accept-encoding': 'br;q=0, gzip;q=0',
+    });
     expect(identity.headers['content-encoding']).toBeUndefined();
     expect(identity.headers.vary).toBe('Accept-Encoding');
     expect(identity.headers.etag).toBe('"t1"');
