@@ -133,6 +133,13 @@ export async function startClusterPrimary(
           }),
         );
         return;
+      case 'claim':
+        send(worker, {
+          edgeplane: 'reply',
+          id: message.id,
+          lead: store.claimRevalidation(message.key),
+        });
+        return;
       case 'store':
         store.store(fromTransfer(message.object));
         return;

@@ -7,6 +7,7 @@ import type { CachedObject } from './store/entry.ts';
 export type WorkerToPrimary =
   | { edgeplane: 'lookup'; id: number; key: string }
   | { edgeplane: 'acquire'; id: number; key: string }
+  | { edgeplane: 'claim'; id: number; key: string }
   | { edgeplane: 'store'; object: CachedObject }
   | { edgeplane: 'release'; key: string }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }

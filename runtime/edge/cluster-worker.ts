@@ -21,6 +21,7 @@ type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 
 /** The worker side of the shared tier. */
 export class ClusterTier implements SharedTier {
+  readonly shared = true;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly send: (message: WorkerToPrimary) => void;
@@ -54,6 +55,10 @@ export class ClusterTier implements SharedTier {
     return reply.object === undefined
       ? { lead: reply.lead === true }
       : { lead: false, object: fromTransfer(reply.object) };
+  }
+  async claimRevalidation(key: string): Promise<boolean> {
+    const reply = await this.ask((id) => ({ edgeplane: 'claim', id, key }));
+    return reply.lead === true;
   }
   store(object: CachedObject): void {
     this.send({ edgeplane: 'store', object: forTransfer(object) });

@@ -137,12 +137,37 @@ function cacheable(ctx: EdgeContext, exchange: Exchange): Promise<void> | undefi
         return serveStored(ctx, exchange, object, variant, { ageMs, ttlMs }) ?? undefined;
       }
     }
+    if (variant !== undefined && ctx.tier.shared)
+      return answerFromLocal(ctx, exchange, key, object, variant);
     return answer(ctx, exchange, key, object, variant);
   }
   return ctx.tier.lookup(key).then((shared) => {
     if (shared !== undefined) ctx.memory.set(key, shared);
     return answer(ctx, exchange, key, shared, shared && selectVariant(shared, req.headers));
   });
+}
+
+/**
+ * Our copy is not a plain fresh hit. Another worker may have refreshed it (after expiry or a
+ * soft purge) into the shared store: take that copy if it is newer before going forward.
+ */
+async function answerFromLocal(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  key: string,
+  object: CachedObject,
+  variant: StoredVariant,
+): Promise<void> {
+  const decision = decideServe(exchange.info, variant, Date.now(), policiesOf(exchange.site).cache);
+  if (decision.kind !== 'fresh') {
+    const shared = await ctx.tier.lookup(key);
+    const newer = shared && selectVariant(shared, exchange.req.headers);
+    if (shared !== undefined && newer !== undefined && newer.responseTime > variant.responseTime) {
+      ctx.memory.set(key, shared);
+      return answer(ctx, exchange, key, shared, newer);
+    }
+  }
+  return answer(ctx, exchange, key, object, variant);
 }
 
 async function answer(

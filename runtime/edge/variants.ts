@@ -15,7 +15,7 @@ import type { CachedObject, StoredVariant } from './store/entry.ts';
  * compressible body) Accept-Encoding is left out: the edge picks the coding itself, so one
  * stored body serves every Accept-Encoding instead of one copy per header spelling.
  */
-export function selectingFields(headers: HeaderMap): '*' | string[] {
+export function selectingFields(headers: HeaderMap): '*' | readonly string[] {
   const fields = varyFields(headers);
   if (fields === '*') return fields;
   const type = headers['content-type'];

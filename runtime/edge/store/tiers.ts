@@ -15,7 +15,14 @@ export interface AcquireResult {
 }
 
 export interface SharedTier {
+  /** True when other processes fill this tier too, so it may hold a fresher copy than ours. */
+  readonly shared: boolean;
   lookup(key: string): Promise<CachedObject | undefined>;
+  /**
+   * Claims the background revalidation of a key for this process; false when another process
+   * is already at it (this one then serves stale without going forward). Ends with store/release.
+   */
+  claimRevalidation(key: string): Promise<boolean>;
   /** The fill lock of a key, so concurrent misses in different processes fetch once. */
   acquire(key: string): Promise<AcquireResult>;
   /** Stores a filled object and releases its fill lock. */
@@ -39,6 +46,7 @@ export class SharedStore {
     { waiters: ((result: AcquireResult) => void)[]; timer: NodeJS.Timeout }
   >();
   private readonly lockTimeoutMs: number;
+  private readonly revalidations = new Map<string, NodeJS.Timeout>();
 
   constructor(options: {
     maxBytes: number;
@@ -73,14 +81,31 @@ export class SharedStore {
     return { lead: true };
   }
 
+  claimRevalidation(key: string): boolean {
+    if (this.revalidations.has(key)) return false;
+    const timer = setTimeout(() => this.revalidations.delete(key), this.lockTimeoutMs);
+    timer.unref();
+    this.revalidations.set(key, timer);
+    return true;
+  }
+
   store(object: CachedObject): void {
+    this.endRevalidation(object.key);
     this.memory.set(object.key, object);
     this.disk?.set(object).catch(() => {});
     this.finish(object.key, { lead: false, object });
   }
 
   release(key: string): void {
+    this.endRevalidation(key);
     this.finish(key, { lead: false });
+  }
+
+  private endRevalidation(key: string): void {
+    const timer = this.revalidations.get(key);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.revalidations.delete(key);
   }
 
   purge(purge: PurgeRequest, nowMs: number): number {
@@ -100,6 +125,7 @@ export class SharedStore {
 
 /** A single process: the memory tier is the edge cache's own; behind it only the disk tier. */
 export class LocalTier implements SharedTier {
+  readonly shared = false;
   private readonly disk: DiskStore | undefined;
   private readonly purgeLocal: (purge: PurgeRequest) => number;
 
@@ -113,6 +139,9 @@ export class LocalTier implements SharedTier {
   }
   async acquire(): Promise<AcquireResult> {
     return { lead: true };
+  }
+  async claimRevalidation(): Promise<boolean> {
+    return true;
   }
   store(object: CachedObject): void {
     this.disk?.set(object).catch(() => {});
