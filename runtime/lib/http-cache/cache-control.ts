@@ -136,6 +136,13 @@ export interface RequestDirectives {
 
 /** Parses a request's Cache-Control (and Pragma, when Cache-Control is absent). */
 export function parseRequestDirectives(headers: HeaderMap): RequestDirectives {
+  if (headers['cache-control'] === undefined && headers.pragma === undefined) {
+    return NO_REQUEST_DIRECTIVES;
+  }
+  return parseRequestDirectivesUncached(headers);
+}
+
+function parseRequestDirectivesUncached(headers: HeaderMap): RequestDirectives {
   const lines = fieldLines(headers, 'cache-control');
   const directives = parseDirectives(lines);
   const pragmaNoCache =
@@ -156,3 +163,6 @@ export function parseRequestDirectives(headers: HeaderMap): RequestDirectives {
     directives,
   };
 }
+
+/** Most requests carry no caching directives: one shared answer for them. */
+const NO_REQUEST_DIRECTIVES: RequestDirectives = parseRequestDirectivesUncached({});

@@ -23,8 +23,10 @@ export function fieldLines(headers: HeaderMap, name: string): string[] {
 
 /** The combined field value (lines joined with ", "), or undefined when absent. */
 export function fieldValue(headers: HeaderMap, name: string): string | undefined {
-  const lines = fieldLines(headers, name);
-  return lines.length === 0 ? undefined : lines.join(', ');
+  const value = headers[name];
+  if (value === undefined || typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return value.length === 0 ? undefined : value.join(', ');
 }
 
 /**
@@ -32,6 +34,14 @@ export function fieldValue(headers: HeaderMap, name: string): string | undefined
  * quoted strings do not split.
  */
 export function splitList(value: string): string[] {
+  if (!value.includes('"')) {
+    const members: string[] = [];
+    for (const part of value.split(',')) {
+      const member = part.trim();
+      if (member) members.push(member);
+    }
+    return members;
+  }
   const members: string[] = [];
   let current = '';
   let inQuotes = false;

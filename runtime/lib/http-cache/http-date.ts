@@ -5,6 +5,8 @@
  * Names are matched case-insensitively; the structure is strict.
  */
 
+import { BoundedMemo } from './memo.ts';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY = '(?:mon|tue|wed|thu|fri|sat|sun)';
 const LONG_DAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -38,6 +40,13 @@ function build(
  * `nowMs` resolves RFC 850 two-digit years (a year more than 50 years ahead is in the past).
  */
 export function parseHttpDate(value: string, nowMs?: number): number | undefined {
+  // RFC 850 dates depend on `nowMs` (two-digit years), so only the other forms are memoised.
+  return value.includes('-') ? parseUncached(value, nowMs) : DATES.get(value, parseUncached);
+}
+
+const DATES = new BoundedMemo<number | undefined>();
+
+function parseUncached(value: string, nowMs?: number): number | undefined {
   const text = value.trim();
   let m = IMF_FIXDATE.exec(text);
   if (m) {

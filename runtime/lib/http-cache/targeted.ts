@@ -7,11 +7,12 @@
 import { type InnerList, type Item, parseDictionary, Token } from 'structured-headers';
 import {
   MAX_DELTA_SECONDS,
-  parseResponseCacheControl,
+  parseDirectives,
   type ResponseDirectives,
   responseDirectivesFrom,
 } from './cache-control.ts';
-import { fieldLines, type HeaderMap } from './headers.ts';
+import { fieldValue, type HeaderMap } from './headers.ts';
+import { BoundedMemo } from './memo.ts';
 
 /** The targeted fields the edge obeys by default, most specific first. */
 export const DEFAULT_TARGETED_FIELDS: readonly string[] = ['cdn-cache-control'];
@@ -82,10 +83,19 @@ export function effectiveResponseDirectives(
 ): ResponseDirectives {
   for (const field of targetedFields) {
     const name = field.toLowerCase();
-    const lines = fieldLines(headers, name);
-    if (lines.length === 0) continue;
-    const parsed = parseTargetedField(lines.join(', '));
-    if (parsed) return { ...parsed, source: name };
+    const value = fieldValue(headers, name);
+    if (value === undefined) continue;
+    const parsed = TARGETED.get(value, parseTargetedField);
+    if (parsed) return parsed.source === name ? parsed : { ...parsed, source: name };
   }
-  return parseResponseCacheControl(headers);
+  const value = fieldValue(headers, 'cache-control');
+  return value === undefined
+    ? NO_CACHE_CONTROL
+    : CACHE_CONTROL.get(value, (v) => responseDirectivesFrom(parseDirectives([v])));
 }
+
+// Parsed directives per distinct field value: the hit path parses each stored response's
+// Cache-Control on every request, and the values repeat.
+const TARGETED = new BoundedMemo<ResponseDirectives | undefined>();
+const CACHE_CONTROL = new BoundedMemo<ResponseDirectives>();
+const NO_CACHE_CONTROL = responseDirectivesFrom(new Map());

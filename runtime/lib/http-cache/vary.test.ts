@@ -33,6 +33,8 @@ describe('normaliseVaryValue', () => {
     ['accept-encoding', ['gzip;q=1.0, br;q=0.50'], 'br;q=0.5,gzip'],
     ['accept-encoding', ['gzip', 'br'], 'br,gzip'],
     ['accept-encoding', ['gzip ; q=0'], 'gzip;q=0'],
+    ['accept-encoding', ['#,;'], '#'],
+    ['accept-encoding', [';q=0.5, gzip'], 'gzip'],
     ['accept-language', ['en-US,  fr;q=0.5'], 'en-US,fr;q=0.5'],
     ['accept-language', ['fr, en'], 'fr,en'],
     ['x-custom', ['  A  '], 'A'],

@@ -4,12 +4,23 @@
  * equivalent requests share one variant: list whitespace and empty members everywhere, and for
  * Accept-Encoding also case, member order and the spelling of q-values.
  */
-import { fieldLines, fieldList, type HeaderMap, splitList } from './headers.ts';
+import { fieldValue, type HeaderMap, splitList } from './headers.ts';
+import { BoundedMemo } from './memo.ts';
 
 /** The Vary field names of a response: lower-case, sorted, unique; `'*'` when it varies on `*`. */
 export function varyFields(responseHeaders: HeaderMap): '*' | string[] {
+  const value = fieldValue(responseHeaders, 'vary');
+  if (value === undefined) return [];
+  const fields = VARY_FIELDS.get(value, parseVary);
+  return fields === '*' ? '*' : fields.slice();
+}
+
+const VARY_FIELDS = new BoundedMemo<'*' | readonly string[]>();
+const NORMALISED = new BoundedMemo<string>();
+
+function parseVary(value: string): '*' | readonly string[] {
   const names = new Set<string>();
-  for (const member of fieldList(responseHeaders, 'vary')) {
+  for (const member of splitList(value)) {
     const name = member.trim().toLowerCase();
     if (name === '*') return '*';
     names.add(name);
@@ -37,9 +48,13 @@ export function normaliseAcceptEncoding(value: string): string {
         q = normaliseQ(param.slice(eq + 1).trim()) ?? param.slice(eq + 1).trim();
       }
     }
+    if (coding === '') return '';
     return q === '1' ? coding.toLowerCase() : `${coding.toLowerCase()};q=${q}`;
   });
-  return [...new Set(members)].sort().join(',');
+  return [...new Set(members)]
+    .filter((m) => m !== '')
+    .sort()
+    .join(',');
 }
 
 /** Generic list normalisation: members trimmed, empty ones dropped, joined with ",". */
@@ -57,7 +72,9 @@ export function normaliseVaryValue(field: string, lines: readonly string[]): str
   if (lines.length === 0) return undefined;
   const name = field.toLowerCase();
   const normalise = NORMALISERS[name] ?? normaliseListValue;
-  return normalise(lines.join(','));
+  return NORMALISED.get(`${name}:${lines.join(',')}`, (key) =>
+    normalise(key.slice(name.length + 1)),
+  );
 }
 
 /**
@@ -70,13 +87,22 @@ export function secondaryKey(
   requestHeaders: HeaderMap,
 ): string | undefined {
   if (fields === '*') return undefined;
-  return fields
-    .map((field) => {
-      const value = normaliseVaryValue(field, fieldLines(requestHeaders, field.toLowerCase()));
-      return value === undefined ? `${field}` : `${field}=${JSON.stringify(value)}`;
-    })
-    .join('&');
+  let key = '';
+  for (const field of fields) {
+    const name = field.toLowerCase();
+    const value = fieldValue(requestHeaders, name);
+    const segment =
+      value === undefined
+        ? name
+        : SEGMENTS.get(`${name}:${value}`, () => {
+            return `${name}=${JSON.stringify(normaliseVaryValue(name, [value]))}`;
+          });
+    key = key === '' ? segment : `${key}&${segment}`;
+  }
+  return key;
 }
+
+const SEGMENTS = new BoundedMemo<string>();
 
 /**
  * Does a stored response, stored for a request with headers `storedRequestHeaders`, match the
