@@ -12,9 +12,10 @@ export const originPaths = {
 /** Objects are public and fresh for a day: both caches must store them. */
 export const originCacheControl = 'public, max-age=86400';
 
-/** Requests the origin has served, by kind; GET /stats on its control port. */
+/** Requests the origin has served, by kind, and TCP connections it accepted; GET /stats on its control port. */
 export interface OriginCounts {
   objects: number;
   misses: number;
   other: number;
+  connections: number;
 }

@@ -4,7 +4,7 @@
 // misses were misses. Paths:
 //   /obj/1k, /obj/100k   cacheable objects of 1 KB and 100 KB
 //   /miss/<anything>     a cacheable 1 KB object under any new URL (the miss section)
-// The primary process serves GET /stats on the control port: {"objects":n,"misses":n,"other":n}.
+// The primary process serves GET /stats on the control port: {"objects":n,"misses":n,"other":n,"connections":n}.
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -36,7 +36,7 @@ function runWorker() {
   const large = objectBody(100 * 1024);
   const smallHeaders = rawHeaders(small, '"1k"');
   const largeHeaders = rawHeaders(large, '"100k"');
-  const counts: OriginCounts = { objects: 0, misses: 0, other: 0 };
+  const counts: OriginCounts = { objects: 0, misses: 0, other: 0, connections: 0 };
 
   const server = createServer((request, response) => {
     const url = request.url ?? '/';
@@ -54,16 +54,20 @@ function runWorker() {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('no such bench object\n');
     }
   });
+  server.on('connection', () => {
+    counts.connections++;
+  });
   server.keepAliveTimeout = 65_000;
   server.listen(Number(process.env.BENCH_ORIGIN_PORT), '127.0.0.1');
 
   // Deltas to the primary ten times a second: cheaper than a message per request.
   setInterval(() => {
-    if (counts.objects + counts.misses + counts.other === 0) return;
+    if (counts.objects + counts.misses + counts.other + counts.connections === 0) return;
     process.send?.({ ...counts });
     counts.objects = 0;
     counts.misses = 0;
     counts.other = 0;
+    counts.connections = 0;
   }, 100).unref();
 }
 
@@ -82,7 +86,7 @@ function runPrimary() {
     process.stderr.write('usage: origin-server.ts --port P --control-port C --workers N\n');
     process.exit(2);
   }
-  const totals: OriginCounts = { objects: 0, misses: 0, other: 0 };
+  const totals: OriginCounts = { objects: 0, misses: 0, other: 0, connections: 0 };
   let stopping = false;
   for (let index = 0; index < workers; index++) {
     const worker = cluster.fork({ BENCH_ORIGIN_PORT: String(port) });
@@ -90,6 +94,7 @@ function runPrimary() {
       totals.objects += delta.objects;
       totals.misses += delta.misses;
       totals.other += delta.other;
+      totals.connections += delta.connections;
     });
     worker.on('exit', (code, signal) => {
       if (!stopping) {

@@ -7,6 +7,7 @@ const measurement = (requestsPerSecond: number, p50Ms = 1, p99Ms = 5): Measureme
   p99Ms,
   errors: 0,
   originFetchesPerRequest: 0,
+  originConnections: 0,
 });
 
 function result(nginx: number[], edge: number[], targetRatio?: number): SectionResult {
@@ -73,7 +74,9 @@ describe('formatComparison', () => {
     expect(row).toMatch(
       /^hits, 1 KB\s+87,000\s+70,000\s+0\.80x\s+>=0\.75x met\s+1\.00 \/ 5\.00\s+2\.00 \/ 9\.00/,
     );
-    expect(text).toContain('hits, 1 KB: nginx 86,000-88,000, edge 69,000-71,000 req/s');
+    expect(text).toContain(
+      'hits, 1 KB: nginx 86,000-88,000, edge 69,000-71,000 req/s; new origin connections per run 0 / 0',
+    );
   });
 
   it('says MISSED when the edge is below the target', () => {

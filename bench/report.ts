@@ -19,6 +19,7 @@ export interface Summary {
   p99Ms: number;
   errors: number;
   originFetchesPerRequest: number;
+  originConnections: number;
 }
 
 export function summarise(runs: readonly Measurement[]): Summary {
@@ -31,6 +32,7 @@ export function summarise(runs: readonly Measurement[]): Summary {
     p99Ms: median(runs.map((run) => run.p99Ms)),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     originFetchesPerRequest: median(runs.map((run) => run.originFetchesPerRequest)),
+    originConnections: median(runs.map((run) => run.originConnections)),
   };
 }
 
@@ -119,7 +121,8 @@ export function formatComparison(
   const spread = lines.map(
     (line) =>
       `  ${line.title}: ${baseline} ${rps(line.baseline.minRequestsPerSecond)}-${rps(line.baseline.maxRequestsPerSecond)}, ` +
-      `${candidate} ${rps(line.candidate.minRequestsPerSecond)}-${rps(line.candidate.maxRequestsPerSecond)} req/s`,
+      `${candidate} ${rps(line.candidate.minRequestsPerSecond)}-${rps(line.candidate.maxRequestsPerSecond)} req/s; ` +
+      `new origin connections per run ${rps(line.baseline.originConnections)} / ${rps(line.candidate.originConnections)}`,
   );
   return [...table([header, ...rows]), '', 'Spread over the rounds (min-max):', ...spread].join(
     '\n',

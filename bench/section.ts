@@ -27,6 +27,8 @@ export interface Measurement {
   errors: number;
   /** Origin requests per client request during the run: 0 for hits, 1 for misses. */
   originFetchesPerRequest: number;
+  /** New TCP connections the origin accepted during the run (keep-alive reuse keeps it near 0). */
+  originConnections: number;
 }
 
 export interface SectionResult {

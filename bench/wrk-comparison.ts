@@ -22,7 +22,7 @@ export interface WrkComparisonSpec {
     | { kind: 'fixed-url'; path: string; bodyBytes: number }
     | { kind: 'distinct-urls'; pathPrefix: string };
   /** Which origin counter the traffic moves. */
-  originCounter: keyof OriginCounts;
+  originCounter: Exclude<keyof OriginCounts, 'connections'>;
   /** Expected origin fetches per request: 0 for hits, 1 for misses. */
   expectedFetchesPerRequest: 0 | 1;
 }
@@ -100,12 +100,21 @@ async function runComparison(
         p99Ms: result.p99Ms,
         errors,
         originFetchesPerRequest: result.requests === 0 ? 0 : fetches / result.requests,
+        originConnections: after.connections - before.connections,
       };
       runs.get(target.name)?.push(measurement);
       if (round === 1) commands.push(`${target.name}: ${wrkCommandLine(run)}`);
       if (errors > 0) {
         warnings.push(
           `${target.name} round ${round}: ${errors} wrk errors ${JSON.stringify(result.errors)}`,
+        );
+      }
+      const opened = measurement.originConnections;
+      // A cache with a warm keep-alive pool opens few new upstream connections, if any.
+      if (opened > options.connections * 2 + 16) {
+        warnings.push(
+          `${target.name} round ${round}: opened ${opened} new origin connections for ${fetches} origin requests ` +
+            '(upstream keep-alive not reused?)',
         );
       }
       const expected = spec.expectedFetchesPerRequest * result.requests;
