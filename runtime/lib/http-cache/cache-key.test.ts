@@ -52,6 +52,12 @@ describe('cacheKey', () => {
     ['GET', 'https://example.com/a?', undefined, 'GET https://example.com/a'],
     ['GET', 'https://user:pw@example.com/a', undefined, 'GET https://example.com/a'],
     ['GET', 'https://example.com/a?b=1&a=2', { mode: 'sort' }, 'GET https://example.com/a?a=2&b=1'],
+    [
+      'GET',
+      'https://example.com/%7euser/%2f%41?q=%7e%2c',
+      undefined,
+      'GET https://example.com/~user/%2FA?q=~%2C',
+    ],
   ])('%s %s', (method, url, policy, expected) => {
     expect(cacheKey(method, url, policy)).toBe(expected);
   });
@@ -83,6 +89,21 @@ describe('cache key properties', () => {
         const port = s === 'http' ? ':80' : ':443';
         const variant = `${s}://${randomCase(h, mask)}${port}${p}${query ? `?${query}` : ''}#frag`;
         expect(cacheKey(head ? 'HEAD' : 'GET', variant)).toBe(cacheKey('GET', plain));
+      }),
+    );
+  });
+
+  test('percent-encoding unreserved characters does not change the key', () => {
+    fc.assert(
+      fc.property(host, path, fc.nat(), fc.boolean(), (h, p, mask, lower) => {
+        const encoded = [...p]
+          .map((c, i) => {
+            if (c === '/' || ((mask >> (i % 30)) & 1) === 0) return c;
+            const hex = c.charCodeAt(0).toString(16).padStart(2, '0');
+            return `%${lower ? hex : hex.toUpperCase()}`;
+          })
+          .join('');
+        expect(cacheKey('GET', `https://${h}${encoded}`)).toBe(cacheKey('GET', `https://${h}${p}`));
       }),
     );
   });

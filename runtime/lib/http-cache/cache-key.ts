@@ -63,11 +63,27 @@ export function normaliseQuery(search: string, policy: QueryPolicy): string {
   return pairs.filter((pair) => allowed.has(decodeName(pair))).join('&');
 }
 
-/** The normalised absolute URL used in keys: no fragment, no userinfo, query per policy. */
+/**
+ * Percent-encoding normalisation (RFC 3986 §6.2.2.1-2): escapes of unreserved characters are
+ * decoded (`%7E` -> `~`) and other escapes get upper-case hex (`%2f` -> `%2F`); both forms name
+ * the same resource.
+ */
+export function normalisePercentEncoding(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/%[0-9a-fA-F]{2}/g, (triplet) => {
+    const ch = String.fromCharCode(Number.parseInt(triplet.slice(1), 16));
+    return /[A-Za-z0-9\-._~]/.test(ch) ? ch : triplet.toUpperCase();
+  });
+}
+
+/**
+ * The normalised absolute URL used in keys: no fragment, no userinfo, percent-encoding
+ * normalised, query per policy.
+ */
 export function normaliseUrl(url: URL | string, policy: QueryPolicy = KEEP_QUERY): string {
   const u = typeof url === 'string' ? new URL(url) : url;
-  const query = normaliseQuery(u.search, policy);
-  return `${u.protocol}//${u.host}${u.pathname}${query ? `?${query}` : ''}`;
+  const query = normalisePercentEncoding(normaliseQuery(u.search, policy));
+  return `${u.protocol}//${u.host}${normalisePercentEncoding(u.pathname)}${query ? `?${query}` : ''}`;
 }
 
 /**

@@ -34,6 +34,7 @@ export {
 export {
   cacheKey,
   KEEP_QUERY,
+  normalisePercentEncoding,
   normaliseQuery,
   normaliseUrl,
   type QueryPolicy,
