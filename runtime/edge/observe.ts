@@ -2,7 +2,7 @@
 // Map lookup and one increment, and the log line is written by pino's asynchronous destination.
 import type { Counter, Histogram } from 'prom-client';
 import type { RequestLogMode } from '../contract.ts';
-import type { Logger } from '../lib/logger.ts';
+import { createRequestLineWriter, type Logger } from '../lib/logger.ts';
 
 /** How a request was answered; the `cache` label of edgeplane_edge_requests_total. */
 export type CacheResult =
@@ -49,6 +49,7 @@ export function createObserver(
   const requestChildren = new Map<string, Counter.Internal>();
   const byteChildren = new Map<string, Counter.Internal>();
   const durationChildren = new Map<string, Histogram.Internal<string>>();
+  const writeLine = createRequestLineWriter(logger);
 
   return {
     logger,
@@ -70,18 +71,15 @@ export function createObserver(
         bytes.inc(observed.bytes);
       }
       if (requestLog === 'all' || (requestLog === 'errors' && observed.status >= 500)) {
-        logger.info(
-          {
-            site: observed.site,
-            method: observed.method,
-            path: observed.path,
-            status: observed.status,
-            cache: observed.cache,
-            bytes: observed.bytes,
-            ms: Math.round((performance.now() - observed.startedAt) * 10) / 10,
-          },
-          'request',
-        );
+        writeLine({
+          site: observed.site,
+          method: observed.method,
+          path: observed.path,
+          status: observed.status,
+          cache: observed.cache,
+          bytes: observed.bytes,
+          ms: Math.round((performance.now() - observed.startedAt) * 10) / 10,
+        });
       }
     },
     originLatency(site, seconds) {

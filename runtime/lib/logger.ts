@@ -33,3 +33,29 @@ export function createLogger(options: LoggerOptions): Logger {
     destination,
   );
 }
+
+/**
+ * Writes one request line per call in pino's JSON shape, straight to the logger's destination.
+ * pino's own per-call path (serialisers, redaction, key checks) cost ~11% of a cache hit in a
+ * CPU profile of the edge; a request line has fixed, known fields, so it is assembled here and
+ * only its free-text values go through JSON.stringify.
+ */
+export function createRequestLineWriter(
+  logger: Logger,
+): (fields: Record<string, string | number>) => void {
+  const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[
+    pino.symbols.streamSym
+  ];
+  const bound = JSON.stringify({ pid: process.pid, ...logger.bindings() }).slice(1, -1);
+  const infoLevel = logger.levels.values.info ?? 30;
+  return (fields) => {
+    if (stream === undefined || !logger.isLevelEnabled('info')) return;
+    let line = `{"level":${infoLevel},"time":${Date.now()},${bound}`;
+    for (const key in fields) {
+      const value = fields[key];
+      line +=
+        typeof value === 'number' ? `,"${key}":${value}` : `,"${key}":${JSON.stringify(value)}`;
+    }
+    stream.write(`${line},"msg":"request"}\n`);
+  };
+}
