@@ -41,6 +41,8 @@ async function startRuntimeEdge(processes: ProcessGroup, options: EdgeOptions): 
   await writeFile(sitesFile, `${JSON.stringify({ sites: [site] }, null, 2)}\n`);
   const edgeEnv = {
     [envNames.role]: 'edge',
+    // Loopback only: its default is every interface, as in a pod.
+    [envNames.listenAddress]: loopback,
     [envNames.trafficPort]: String(trafficPort),
     [envNames.managementPort]: String(managementPort),
     [envNames.sitesFile]: sitesFile,
