@@ -16,7 +16,17 @@
  *     selectNotModifiedTargets + freshenStoredResponse; invalidatedUrls for unsafe methods
  *   every response: ageHeaderValue(timing.ageMs), formatCacheStatus('edgeplane', {...})
  *
- * Changes to signatures are noted here.
+ * Changes since the first commit (all additive; no signature broke):
+ * - evaluatePreconditions(request, storedHeaders, { status, receivedAt }) takes optional options:
+ *   pass the stored status (preconditions only apply to 2xx) and responseTime (If-Modified-Since
+ *   falls back to Date, then to it).
+ * - storability(...).omitFields also lists qualified no-cache fields (strip them before storing).
+ * - conditionalRequestHeaders sends If-Modified-Since only when validating a single response.
+ * - new: parseByteRanges, headResponseEffect (HEAD 200 freshens or staleness, §4.3.5),
+ *   normalisePercentEncoding (cache keys now treat %7E and ~ alike).
+ * - header parse results are memoised per distinct value (bounded): treat returned directive
+ *   objects as read-only.
+ * See README.md for the decisions behind the choices.
  */
 
 export { CODING_PREFERENCE, type ContentCoding, chooseEncoding } from './accept-encoding.ts';
