@@ -12,6 +12,7 @@ import { OptionsError, parseOptions, usage } from './options.ts';
 import { startOrigin } from './origin.ts';
 import { ProcessGroup } from './processes.ts';
 import { compare, formatComparison } from './report.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
 import type { BenchContext, SectionResult } from './section.ts';
 import { selectSections } from './sections.ts';
 
@@ -51,7 +52,14 @@ async function bench(argv: readonly string[]): Promise<number> {
   process.once('SIGHUP', onSignal);
   process.on('exit', onExit);
 
+  let lock: RunLock | undefined;
   try {
+    lock = await acquireRunLock({
+      timeoutMs: 10 * 60_000,
+      signal: abort.signal,
+      onWait: (pid) =>
+        progress(`another bench (pid ${pid}) is running on this machine; waiting for it`),
+    });
     const facts = await machineFacts();
     progress(`temp dir ${dir}`);
     progress('starting the origin');
@@ -102,6 +110,7 @@ async function bench(argv: readonly string[]): Promise<number> {
     throw error;
   } finally {
     await processes.stopAll();
+    await lock?.release();
     process.off('exit', onExit);
     if (options.keep) progress(`kept ${dir} and ${cacheDir}`);
     else {

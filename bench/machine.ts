@@ -34,9 +34,14 @@ export async function machineFacts(): Promise<string[]> {
   const load = loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
+  const [oneMinute = 0] = loadavg();
+  const busy =
+    oneMinute > availableParallelism()
+      ? '; BUSY: other work shares the cores, so figures are noisier and lower than usual'
+      : '';
   return [
     `cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown CPU'}), memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
-    `load average at start: ${load} (the cores are shared; server, origin and wrk all run on them)`,
+    `load average at start: ${load} (server, origin and wrk share the cores)${busy}`,
     `node ${process.version}, nginx ${nginx}, wrk ${wrk}`,
   ];
 }
