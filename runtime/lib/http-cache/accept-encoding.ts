@@ -4,8 +4,8 @@
  * excluded. Parsing and ranking are `negotiator`'s (the jshttp library behind Express).
  */
 import Negotiator from 'negotiator';
-import type { HeaderMap } from './headers.ts';
-import { fieldValue } from './headers.ts';
+import { fieldValue, type HeaderMap } from './headers.ts';
+import { BoundedMemo } from './memo.ts';
 
 export type ContentCoding = 'br' | 'gzip' | 'identity';
 
@@ -22,6 +22,19 @@ export function chooseEncoding(
   available: readonly ContentCoding[] = CODING_PREFERENCE,
 ): ContentCoding | undefined {
   const header = fieldValue(requestHeaders, 'accept-encoding');
+  const chosen = CHOICES.get(`${available.join(',')}\n${header ?? '\n'}`, () =>
+    negotiate(header, available),
+  );
+  return chosen === '' ? undefined : chosen;
+}
+
+// Clients send a handful of distinct Accept-Encoding values: negotiate each once.
+const CHOICES = new BoundedMemo<ContentCoding | ''>();
+
+function negotiate(
+  header: string | undefined,
+  available: readonly ContentCoding[],
+): ContentCoding | '' {
   const negotiator = new Negotiator({
     headers: header === undefined ? {} : { 'accept-encoding': header },
   });
@@ -31,5 +44,5 @@ export function chooseEncoding(
     options: { preferred: string[] },
   ) => string[];
   const ranked = encodings([...available], { preferred: [...available] });
-  return ranked.find((c): c is ContentCoding => (available as readonly string[]).includes(c));
+  return ranked.find((c): c is ContentCoding => (available as readonly string[]).includes(c)) ?? '';
 }

@@ -1,8 +1,10 @@
 /**
  * Primary cache keys (RFC 9111 §2): method plus a normalised target URI. Scheme and host are
  * lower-cased and default ports dropped (by the WHATWG URL parser, which also resolves dot
- * segments and percent-encodes what must be); the query string is handled by the site's policy. GET and HEAD share a key: a stored GET answers a HEAD.
+ * segments and percent-encodes what must be); the query string is handled by the site's
+ * policy. GET and HEAD share a key: a stored GET answers a HEAD.
  */
+import { BoundedMemo } from './memo.ts';
 
 /** How a site treats the query string in cache keys. */
 export type QueryPolicy =
@@ -50,7 +52,15 @@ function decodeName(pair: string): string {
 export function normaliseQuery(search: string, policy: QueryPolicy): string {
   const query = search.startsWith('?') ? search.slice(1) : search;
   if (policy.mode === 'drop') return '';
-  if (policy.mode === 'keep') return query;
+  if (policy.mode === 'keep' || query === '') return query;
+  const policyKey = policy.mode === 'sort' ? 's' : JSON.stringify(policy.params);
+  return QUERIES.get(`${policyKey}\n${query}`, () => rewriteQuery(query, policy));
+}
+
+// Hot URLs repeat: sort or filter each distinct query string once.
+const QUERIES = new BoundedMemo<string>();
+
+function rewriteQuery(query: string, policy: QueryPolicy): string {
   const pairs = query.split('&').filter((p) => p !== '');
   if (policy.mode === 'sort') {
     return pairs
@@ -59,7 +69,7 @@ export function normaliseQuery(search: string, policy: QueryPolicy): string {
       .map((p) => p.pair)
       .join('&');
   }
-  const allowed = new Set(policy.params);
+  const allowed = new Set(policy.mode === 'allowlist' ? policy.params : []);
   return pairs.filter((pair) => allowed.has(decodeName(pair))).join('&');
 }
 

@@ -1,5 +1,11 @@
-import { parseList } from 'structured-headers';
-import { appendCacheStatus, type CacheStatus, formatCacheStatus } from './cache-status.ts';
+import fc from 'fast-check';
+import { type BareItem, parseList, Token } from 'structured-headers';
+import {
+  appendCacheStatus,
+  type CacheStatus,
+  type FwdReason,
+  formatCacheStatus,
+} from './cache-status.ts';
 
 describe('formatCacheStatus (RFC 9211)', () => {
   test.each<[CacheStatus, string]>([
@@ -37,6 +43,12 @@ describe('formatCacheStatus (RFC 9211)', () => {
     expect(() => parseList(value)).not.toThrow();
   });
 
+  test('a lone surrogate cannot break serialisation', () => {
+    expect(formatCacheStatus('edgeplane', { detail: 'a\uD800b' })).toBe(
+      'edgeplane; detail="a%EF%BF%BDb"',
+    );
+  });
+
   test('a cache name that is not a token is quoted', () => {
     expect(formatCacheStatus('edge plane', { hit: true })).toBe('"edge plane"; hit');
   });
@@ -54,4 +66,60 @@ test('semicolons inside a quoted key are not spaced', () => {
   expect(formatCacheStatus('edgeplane', { hit: true, key: 'GET https://e.com/a;b' })).toBe(
     'edgeplane; hit; key="GET https://e.com/a;b"',
   );
+});
+
+describe('formatCacheStatus round-trips through an RFC 8941 parser', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 20 });
+  const status = fc.record(
+    {
+      hit: fc.boolean(),
+      fwd: fc.constantFrom<FwdReason>(
+        'bypass',
+        'method',
+        'uri-miss',
+        'vary-miss',
+        'miss',
+        'request',
+        'stale',
+        'partial',
+      ),
+      fwdStatus: fc.integer({ min: 100, max: 599 }),
+      ttl: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      stored: fc.boolean(),
+      collapsed: fc.boolean(),
+      key: text,
+      detail: fc.oneof(text, fc.constantFrom('stale-while-revalidate', 'no-store', 'a/b:c')),
+    },
+    { requiredKeys: [] },
+  );
+
+  test('every field comes back with its value', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constant('edgeplane'),
+          text.filter((t) => t.length > 0),
+        ),
+        status,
+        (name, s) => {
+          const list = parseList(formatCacheStatus(name, s));
+          expect(list).toHaveLength(1);
+          const [item, params] = list[0] as [BareItem, Map<string, BareItem>];
+          const ascii = (v: string) => v.replace(/[^\x20-\x7e]/gu, (ch) => encodeURIComponent(ch));
+          expect(String(item)).toBe(ascii(name));
+          expect(params.get('hit')).toBe(s.hit ? true : undefined);
+          expect(params.get('fwd')).toEqual(s.fwd === undefined ? undefined : new Token(s.fwd));
+          expect(params.get('fwd-status')).toBe(s.fwdStatus);
+          expect(params.get('ttl')).toBe(s.ttl === undefined ? undefined : Math.trunc(s.ttl) || 0);
+          expect(params.get('stored')).toBe(s.stored ? true : undefined);
+          expect(params.get('collapsed')).toBe(s.collapsed ? true : undefined);
+          expect(params.get('key')).toBe(s.key === undefined ? undefined : ascii(s.key));
+          const detail = params.get('detail');
+          expect(detail === undefined ? undefined : String(detail)).toBe(
+            s.detail === undefined ? undefined : ascii(s.detail),
+          );
+        },
+      ),
+    );
+  });
 });

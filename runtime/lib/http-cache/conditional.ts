@@ -14,6 +14,8 @@ export type ConditionalOutcome =
   | { readonly kind: 'not-modified' }
   | { readonly kind: 'precondition-failed' };
 
+const NONE: ConditionalOutcome = { kind: 'none' };
+
 function lastModified(headers: HeaderMap): number | undefined {
   const line = fieldLines(headers, 'last-modified')[0];
   return line === undefined ? undefined : parseHttpDate(line);
@@ -40,8 +42,17 @@ export function evaluatePreconditions(
   stored: HeaderMap,
   options: PreconditionOptions = {},
 ): ConditionalOutcome {
+  const h = request.headers;
+  if (
+    h['if-match'] === undefined &&
+    h['if-none-match'] === undefined &&
+    h['if-modified-since'] === undefined &&
+    h['if-unmodified-since'] === undefined
+  ) {
+    return NONE;
+  }
   const status = options.status ?? 200;
-  if (status < 200 || status > 299) return { kind: 'none' };
+  if (status < 200 || status > 299) return NONE;
   const method = request.method.toUpperCase();
   const getOrHead = method === 'GET' || method === 'HEAD';
   const tag = entityTagOf(stored);

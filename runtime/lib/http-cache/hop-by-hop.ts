@@ -1,4 +1,4 @@
-import { copyHeaders, fieldList, type HeaderMap, type MutableHeaders } from './headers.ts';
+import { fieldList, type HeaderMap, type MutableHeaders } from './headers.ts';
 
 /**
  * Connection-specific fields (RFC 9110 §7.6.1) plus the legacy ones proxies must also drop.
@@ -16,6 +16,8 @@ export const HOP_BY_HOP_FIELDS: readonly string[] = [
   'upgrade',
 ];
 
+const FIXED: ReadonlySet<string> = new Set(HOP_BY_HOP_FIELDS);
+
 /** The hop-by-hop field names of a message: the fixed list plus every name listed in Connection. */
 export function hopByHopFieldNames(headers: HeaderMap): Set<string> {
   const names = new Set(HOP_BY_HOP_FIELDS);
@@ -28,10 +30,13 @@ export function hopByHopFieldNames(headers: HeaderMap): Set<string> {
  * direction. `close` in Connection names no field and is simply dropped with Connection itself.
  */
 export function stripHopByHop(headers: HeaderMap): MutableHeaders {
-  const drop = hopByHopFieldNames(headers);
-  const out = copyHeaders(headers);
-  for (const name of Object.keys(out)) {
-    if (drop.has(name)) delete out[name];
+  const drop = headers.connection === undefined ? FIXED : hopByHopFieldNames(headers);
+  const out: MutableHeaders = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (!drop.has(lower)) out[lower] = typeof value === 'object' ? [...value] : value;
   }
   return out;
 }
