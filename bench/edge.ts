@@ -15,6 +15,8 @@ export interface EdgeOptions {
   originUrl: string;
   host: string;
   workers: number;
+  /** Extra environment, over the bench's own (the runtime edge only). */
+  extraEnv?: Record<string, string>;
   /** Where `node --cpu-prof` writes each process's profile; no profiling when absent. */
   profileDir?: string;
 }
@@ -51,6 +53,7 @@ async function startRuntimeEdge(processes: ProcessGroup, options: EdgeOptions): 
     [envNames.requestLog]: 'all',
     // Two traffic workers, as nginx's worker_processes 2.
     [envNames.edgeWorkers]: String(options.workers),
+    ...options.extraEnv,
   };
   const main = join(import.meta.dirname, '..', 'runtime', 'main.ts');
   const started = processes.startServer(

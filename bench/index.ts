@@ -79,6 +79,7 @@ async function bench(argv: readonly string[]): Promise<number> {
       originUrl: origin.url,
       host: benchHost,
       workers: 2,
+      extraEnv: options.edgeEnv,
       ...(options.profile ? { profileDir } : {}),
     });
     const targets: Target[] = [nginx, edge];

@@ -29,6 +29,9 @@ describe('parseOptions', () => {
         '--origin-workers',
         '1',
         '--keep',
+        '--edge-env',
+        'EDGEPLANE_REQUEST_LOG=off',
+        '--edge-env=EDGEPLANE_CACHE_MEMORY_MB=512',
         '--profile',
       ]),
     ).toEqual({
@@ -41,6 +44,7 @@ describe('parseOptions', () => {
       edge: 'stand-in',
       originWorkers: 1,
       keep: true,
+      edgeEnv: { EDGEPLANE_REQUEST_LOG: 'off', EDGEPLANE_CACHE_MEMORY_MB: '512' },
       profile: true,
       help: false,
     });
@@ -54,6 +58,10 @@ describe('parseOptions', () => {
     [['--connections', '1', '--threads', '2'], /--connections must be at least --threads/],
     [['--durations', '5'], /Unknown option '--durations'/],
     [['extra'], /Unexpected argument 'extra'/],
+    [
+      ['--edge-env', 'REQUEST_LOG'],
+      /--edge-env must be NAME=value, e.g. --edge-env EDGEPLANE_REQUEST_LOG=off/,
+    ],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(OptionsError);
     expect(() => parseOptions(argv)).toThrow(message);

@@ -21,6 +21,8 @@ export interface BenchOptions {
   originWorkers: number;
   /** Keep the temp dir (configs, logs) instead of removing it, for a post-mortem. */
   keep: boolean;
+  /** Extra environment of the edge, e.g. EDGEPLANE_REQUEST_LOG=off, for experiments; printed with the report. */
+  edgeEnv: Record<string, string>;
   /** Run the edge under `node --cpu-prof` and print where its CPU went (slows it: figures are not comparable). */
   profile: boolean;
   help: boolean;
@@ -36,6 +38,7 @@ export const defaultOptions: BenchOptions = {
   edge: 'runtime',
   originWorkers: 2,
   keep: false,
+  edgeEnv: {},
   profile: false,
   help: false,
 };
@@ -51,6 +54,7 @@ export const usage = `Usage: npm run bench -- [flags]
   --edge <kind>         runtime (edgeplane's edge) or stand-in (the bench's toy edge; default ${defaultOptions.edge})
   --origin-workers <n>  worker processes of the local origin (default ${defaultOptions.originWorkers})
   --keep                keep the temp dir with configs and logs
+  --edge-env K=V        extra environment of the edge, repeatable (e.g. EDGEPLANE_REQUEST_LOG=off)
   --profile             run the edge under node --cpu-prof and print where its CPU goes
                         (profiling slows it: use for finding limits, not for the ratios)
   --help                this text`;
@@ -68,6 +72,20 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
     );
   }
   return number;
+}
+
+function parseEdgeEnv(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (match === null) {
+      throw new OptionsError(
+        `--edge-env must be NAME=value, e.g. --edge-env EDGEPLANE_REQUEST_LOG=off (got ${pair})`,
+      );
+    }
+    env[match[1] as string] = match[2] as string;
+  }
+  return env;
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -98,6 +116,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       defaultOptions.originWorkers,
     ),
     keep: values.keep ?? false,
+    edgeEnv: parseEdgeEnv(values['edge-env'] ?? []),
     profile: values.profile ?? false,
     help: values.help ?? false,
   };
@@ -124,6 +143,7 @@ function parse(argv: readonly string[]) {
       edge: { type: 'string' },
       'origin-workers': { type: 'string' },
       keep: { type: 'boolean' },
+      'edge-env': { type: 'string', multiple: true },
       profile: { type: 'boolean' },
       help: { type: 'boolean' },
     },
