@@ -153,6 +153,14 @@ function formatReport(input: {
   );
   if (warnings.length > 0) lines.push('', 'WARNINGS (figures below may be doubtful):', ...warnings);
   lines.push(
+    ...(Object.keys(options.edgeEnv).length > 0
+      ? [
+          '',
+          `EDGE ENVIRONMENT OVERRIDDEN: ${Object.entries(options.edgeEnv)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(' ')} (the issue's targets are for metrics and request logging on)`,
+        ]
+      : []),
     ...(options.profile
       ? [
           '',
