@@ -1,5 +1,11 @@
 import { parseResponseCacheControl } from './cache-control.ts';
-import { ageHeaderValue, ageValueSeconds, currentAgeMs, freshnessLifetime } from './freshness.ts';
+import {
+  ageHeaderValue,
+  ageValueSeconds,
+  currentAgeMs,
+  freshnessLifetime,
+  withDateHeader,
+} from './freshness.ts';
 import type { HeaderMap } from './headers.ts';
 import { formatHttpDate } from './http-date.ts';
 import type { CachePolicy } from './stored-response.ts';
@@ -207,5 +213,12 @@ describe('ageHeaderValue', () => {
     [1e15, '2147483648'],
   ])('%p ms -> %p', (ms, expected) => {
     expect(ageHeaderValue(ms)).toBe(expected);
+  });
+});
+
+describe('withDateHeader (RFC 9110 §6.6.1)', () => {
+  test('adds Date from the receive time only when missing', () => {
+    expect(withDateHeader({ 'x-a': '1' }, NOW)).toEqual({ 'x-a': '1', date: at(0) });
+    expect(withDateHeader({ date: at(-5) }, NOW)).toEqual({ date: at(-5) });
   });
 });

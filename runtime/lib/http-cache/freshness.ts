@@ -3,8 +3,14 @@
  * the epoch passed in by the caller; durations are returned in ms.
  */
 import { MAX_DELTA_SECONDS, type ResponseDirectives } from './cache-control.ts';
-import { fieldLines, splitList } from './headers.ts';
-import { parseHttpDate } from './http-date.ts';
+import {
+  copyHeaders,
+  fieldLines,
+  type HeaderMap,
+  type MutableHeaders,
+  splitList,
+} from './headers.ts';
+import { formatHttpDate, parseHttpDate } from './http-date.ts';
 import { HEURISTICALLY_CACHEABLE_STATUS } from './status-codes.ts';
 import type { CachePolicy, ResponseInfo, StoredResponse } from './stored-response.ts';
 
@@ -111,4 +117,14 @@ export function currentAgeMs(stored: StoredResponse, nowMs: number): number {
 /** The Age header to send for an age in ms: whole seconds, capped at 2^31 (RFC 9111 §5.1). */
 export function ageHeaderValue(ageMs: number): string {
   return String(Math.min(Math.max(0, Math.floor(ageMs / 1000)), MAX_DELTA_SECONDS));
+}
+
+/**
+ * A copy of response headers with a Date field: RFC 9110 §6.6.1 requires a cache that stores or
+ * forwards a response without Date to add one with the time it was received.
+ */
+export function withDateHeader(headers: HeaderMap, responseTime: number): MutableHeaders {
+  const out = copyHeaders(headers);
+  if (out.date === undefined) out.date = formatHttpDate(responseTime);
+  return out;
 }

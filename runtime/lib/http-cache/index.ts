@@ -22,7 +22,8 @@
  *   falls back to Date, then to it).
  * - storability(...).omitFields also lists qualified no-cache fields (strip them before storing).
  * - conditionalRequestHeaders sends If-Modified-Since only when validating a single response.
- * - new: parseByteRanges, headResponseEffect (HEAD 200 freshens or staleness, §4.3.5),
+ * - new: withDateHeader (add Date to a response received without one, RFC 9110 §6.6.1),
+ *   parseByteRanges, headResponseEffect (HEAD 200 freshens or staleness, §4.3.5),
  *   normalisePercentEncoding (cache keys now treat %7E and ~ alike).
  * - header parse results are memoised per distinct value (bounded): treat returned directive
  *   objects as read-only.
@@ -79,6 +80,7 @@ export {
   freshnessLifetime,
   hasExplicitExpiry,
   type LifetimeSource,
+  withDateHeader,
 } from './freshness.ts';
 export {
   copyHeaders,
