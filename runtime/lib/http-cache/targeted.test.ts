@@ -25,6 +25,13 @@ describe('parseTargetedField (RFC 9213, Structured Fields dictionary)', () => {
   });
 });
 
+test('the parsed directives name their field as source', () => {
+  expect(parseTargetedField('max-age=5')?.source).toBe('cdn-cache-control');
+  expect(parseTargetedField('max-age=5', 'x-edge-cache-control')?.source).toBe(
+    'x-edge-cache-control',
+  );
+});
+
 describe('effectiveResponseDirectives', () => {
   test('a valid CDN-Cache-Control governs instead of Cache-Control', () => {
     const d = effectiveResponseDirectives({

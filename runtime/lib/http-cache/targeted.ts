@@ -30,12 +30,16 @@ function isInnerList(member: Item | InnerList): member is InnerList {
 }
 
 /**
- * Parses one targeted field value into directives, or undefined when it is not a valid
- * Dictionary, is empty, or gives a known directive the wrong type (e.g. `max-age="10"`).
+ * Parses one targeted field value (of field `fieldName`, which becomes the result's `source`)
+ * into directives, or undefined when it is not a valid Dictionary, is empty, or gives a known
+ * directive the wrong type (e.g. `max-age="10"`).
  * Parsing is strict Structured Fields (RFC 8941) as RFC 9213 requires: keys are lower-case only,
  * so `MaX-aGe=5` makes the field invalid and Cache-Control applies instead.
  */
-export function parseTargetedField(value: string): ResponseDirectives | undefined {
+export function parseTargetedField(
+  value: string,
+  fieldName = 'cdn-cache-control',
+): ResponseDirectives | undefined {
   let dictionary: Map<string, Item | InnerList>;
   try {
     dictionary = parseDictionary(value);
@@ -70,7 +74,7 @@ export function parseTargetedField(value: string): ResponseDirectives | undefine
       directives.set(name, String(bare));
     }
   }
-  return directives.size === 0 ? undefined : responseDirectivesFrom(directives);
+  return directives.size === 0 ? undefined : responseDirectivesFrom(directives, fieldName);
 }
 
 /**
@@ -85,8 +89,8 @@ export function effectiveResponseDirectives(
     const name = field.toLowerCase();
     const value = fieldValue(headers, name);
     if (value === undefined) continue;
-    const parsed = TARGETED.get(value, parseTargetedField);
-    if (parsed) return parsed.source === name ? parsed : { ...parsed, source: name };
+    const parsed = TARGETED.get(`${name}\n${value}`, () => parseTargetedField(value, name));
+    if (parsed) return parsed;
   }
   const value = fieldValue(headers, 'cache-control');
   return value === undefined
