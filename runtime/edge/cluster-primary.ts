@@ -124,11 +124,12 @@ export async function startClusterPrimary(
         );
         return;
       case 'acquire':
-        void store.acquire(message.key).then((result) =>
+        void store.acquire(message.key, worker.id).then((result) =>
           send(worker, {
             edgeplane: 'reply',
             id: message.id,
             lead: result.lead,
+            waited: result.waited,
             object: result.object && forTransfer(result.object),
           }),
         );
@@ -137,7 +138,7 @@ export async function startClusterPrimary(
         send(worker, {
           edgeplane: 'reply',
           id: message.id,
-          lead: store.claimRevalidation(message.key),
+          lead: store.claimRevalidation(message.key, message.staleResponseTime),
         });
         return;
       case 'store':
@@ -167,6 +168,7 @@ export async function startClusterPrimary(
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
+    store.releaseOwner(worker.id);
     for (const [id, entry] of waiting) {
       if (entry.expect.delete(worker.id) && entry.expect.size === 0) {
         waiting.delete(id);

@@ -7,7 +7,7 @@ import type { CachedObject } from './store/entry.ts';
 export type WorkerToPrimary =
   | { edgeplane: 'lookup'; id: number; key: string }
   | { edgeplane: 'acquire'; id: number; key: string }
-  | { edgeplane: 'claim'; id: number; key: string }
+  | { edgeplane: 'claim'; id: number; key: string; staleResponseTime: number }
   | { edgeplane: 'store'; object: CachedObject }
   | { edgeplane: 'release'; key: string }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
@@ -16,7 +16,14 @@ export type WorkerToPrimary =
   | { edgeplane: 'listening' };
 
 export type PrimaryToWorker =
-  | { edgeplane: 'reply'; id: number; object?: CachedObject; lead?: boolean; count?: number }
+  | {
+      edgeplane: 'reply';
+      id: number;
+      object?: CachedObject;
+      lead?: boolean;
+      waited?: boolean;
+      count?: number;
+    }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'metrics'; id: number };
 

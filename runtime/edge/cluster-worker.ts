@@ -54,10 +54,10 @@ export class ClusterTier implements SharedTier {
     const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key }));
     return reply.object === undefined
       ? { lead: reply.lead === true }
-      : { lead: false, object: fromTransfer(reply.object) };
+      : { lead: false, object: fromTransfer(reply.object), waited: reply.waited === true };
   }
-  async claimRevalidation(key: string): Promise<boolean> {
-    const reply = await this.ask((id) => ({ edgeplane: 'claim', id, key }));
+  async claimRevalidation(key: string, staleResponseTime: number): Promise<boolean> {
+    const reply = await this.ask((id) => ({ edgeplane: 'claim', id, key, staleResponseTime }));
     return reply.lead === true;
   }
   store(object: CachedObject): void {

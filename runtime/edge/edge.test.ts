@@ -148,6 +148,35 @@ describe('edge', () => {
     expect(bad.status).toBe(416);
   });
 
+  it('answers a Range request on a miss with 206 from the filled object when its length is known', async () => {
+    routes['/base/sized'] = (_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=60', 'content-length': '10' });
+      res.end('0123456789');
+    };
+    const first = await get(edge.url, '/sized', { ...host, range: 'bytes=2-4' });
+    expect(first.status).toBe(206);
+    expect(first.body).toBe('234');
+    expect(first.headers['cache-status']).toMatch(/fwd=uri-miss;.*fwd-status=200;.*stored/);
+    expect(origin.requests[0]?.headers.range).toBeUndefined();
+    expect((await get(edge.url, '/sized', host)).body).toBe('0123456789');
+    expect(hits('/base/sized')).toBe(1);
+  });
+
+  it('keys by the scheme the ingress reports, so X-Forwarded-Proto cannot poison http users', async () => {
+    routes['/base/scheme'] = (req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.end(`proto ${req.headers['x-forwarded-proto']}`);
+    };
+    expect((await get(edge.url, '/scheme', { ...host, 'x-forwarded-proto': 'https' })).body).toBe(
+      'proto https',
+    );
+    expect((await get(edge.url, '/scheme', host)).body).toBe('proto http');
+    expect(
+      (await get(edge.url, '/scheme', { ...host, 'x-forwarded-proto': 'javascript' })).body,
+    ).toBe('proto http');
+    expect(hits('/base/scheme')).toBe(2);
+  });
+
   it('revalidates stale responses with the stored validator and freshens them from a 304', async () => {
     let version = 0;
     routes['/base/reval'] = (req, res) => {

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { CacheStatus, FwdReason } from '../lib/http-cache/cache-status.ts';
 import type { MutableHeaders } from '../lib/http-cache/headers.ts';
 import { stripHopByHop } from '../lib/http-cache/hop-by-hop.ts';
+import { formatHttpDate } from '../lib/http-cache/http-date.ts';
 import { isOriginErrorStatus, staleOnErrorAllowed } from '../lib/http-cache/serve-decision.ts';
 import { storability } from '../lib/http-cache/storable.ts';
 import { freshenStoredResponse, selectNotModifiedTargets } from '../lib/http-cache/validation.ts';
@@ -18,8 +19,8 @@ import { negotiateCoding, varyWithAcceptEncoding } from './representation.ts';
 import { serveStored } from './serve-stored.ts';
 import { policiesOf } from './site-policy.ts';
 import type { CachedObject, StoredVariant } from './store/entry.ts';
-import { classifyUpstreamError, type UpstreamError, type UpstreamResponse } from './upstream.ts';
-import { objectWith, timingOf, withFastPath } from './variants.ts';
+import { classifyUpstreamError, UpstreamError, type UpstreamResponse } from './upstream.ts';
+import { objectWith, selectVariant, timingOf, withFastPath } from './variants.ts';
 
 /** Client conditionals and ranges are answered by the edge, so a fill asks for the whole 200. */
 const fillDroppedFields = [
@@ -343,6 +344,37 @@ export async function fill(
     return;
   }
 
+  // A Range request on a miss: fill the whole object (it is small enough to store), then answer
+  // the range from it, as for a hit.
+  if (storable && req.headers.range !== undefined && Number.isFinite(declaredLength)) {
+    const body = await streamBody(exchange, response, undefined, [], ctx.options.maxObjectBytes);
+    if (body === undefined) {
+      release();
+      if (!res.headersSent)
+        answerUpstreamError(exchange, new UpstreamError('reset', undefined), options.fwd);
+      return;
+    }
+    const object = store(ctx, exchange, options, {
+      stripped,
+      tags,
+      omit: verdict.storable ? verdict.omitFields : [],
+      status: response.status,
+      body,
+      requestTime,
+      responseTime,
+    });
+    const variant = selectVariant(object, exchange.info.headers);
+    if (variant === undefined) return;
+    exchange.cache = 'miss';
+    const timing = timingOf(variant, policy, Date.now());
+    await serveStored(ctx, exchange, object, variant, {
+      status: { fwd: options.fwd, fwdStatus: response.status, stored: true },
+      ageMs: timing.ageMs,
+      ttlMs: timing.ttlMs,
+    });
+    return;
+  }
+
   const notStoredDetail = !verdict.storable
     ? verdict.reason
     : hasCookie
@@ -425,9 +457,11 @@ function store(
     requestTime: number;
     responseTime: number;
   },
-): void {
+): CachedObject {
   const headers = { ...fresh.stripped };
   for (const name of fresh.omit) delete headers[name];
+  // RFC 9110 §6.6.1: a cache adds the Date its clock saw when the origin sent none.
+  if (headers.date === undefined) headers.date = formatHttpDate(fresh.responseTime);
   delete headers['transfer-encoding'];
   headers['content-length'] = String(fresh.body.length);
   const path = exchange.url.pathname + exchange.url.search;
@@ -448,6 +482,7 @@ function store(
   );
   ctx.memory.set(object.key, object);
   ctx.tier.store(object);
+  return object;
 }
 
 /** The path and query as the cache key has them (query normalised by the site's policy). */

@@ -21,7 +21,7 @@ export function forwardRequestHeaders(
   headers: IncomingHttpHeaders,
   options: ForwardOptions,
 ): string[] {
-  const drop = hopByHopFieldNames(headers);
+  const drop = new Set(hopByHopFieldNames(headers));
   drop.add('host');
   drop.add('x-forwarded-host');
   drop.add('x-forwarded-proto');

@@ -49,7 +49,10 @@ export function createEdgeHandler(ctx: EdgeContext) {
       return;
     }
     const target = req.url ?? '/';
-    const url = requestUrl('http', req.headers.host ?? '', target);
+    // The scheme the client used (TLS ends at the ingress, which says so) is part of the cache
+    // key, so a spoofed X-Forwarded-Proto cannot plant an https-specific answer for http users.
+    const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+    const url = requestUrl(scheme, req.headers.host ?? '', target);
     if (url === undefined) {
       plain(
         res,
@@ -141,6 +144,14 @@ function cacheable(ctx: EdgeContext, exchange: Exchange): Promise<void> | undefi
       return answerFromLocal(ctx, exchange, key, object, variant);
     return answer(ctx, exchange, key, object, variant);
   }
+  // Not in this process. A GET asks the shared tier for the object and its fill lock in one
+  // round trip (collapsedFill); HEAD and only-if-cached only look.
+  if (
+    exchange.info.method === 'GET' &&
+    !/only-if-cached/i.test(String(req.headers['cache-control'] ?? ''))
+  ) {
+    return collapsedFill(ctx, exchange, key, { fwd: 'uri-miss' });
+  }
   return ctx.tier.lookup(key).then((shared) => {
     if (shared !== undefined) ctx.memory.set(key, shared);
     return answer(ctx, exchange, key, shared, shared && selectVariant(shared, req.headers));
@@ -176,8 +187,10 @@ async function answer(
   key: string,
   object: CachedObject | undefined,
   variant: StoredVariant | undefined,
-  collapsed = false,
+  /** collapsed: it arrived by waiting on another request's fill; shared: from the shared tier. */
+  via: 'local' | 'collapsed' | 'shared' = 'local',
 ): Promise<void> {
+  const collapsed = via === 'collapsed';
   const policy = policiesOf(exchange.site).cache;
   if (object !== undefined && variant !== undefined) {
     const decision = decideServe(exchange.info, variant, Date.now(), policy);
@@ -257,7 +270,7 @@ async function collapsedFill(
       key,
       object,
       object && selectVariant(object, exchange.req.headers),
-      true,
+      'collapsed',
     );
   }
   let finished: () => void = () => {};
@@ -276,11 +289,9 @@ async function collapsedFill(
     if (!lock.lead && lock.object !== undefined) {
       ctx.memory.set(key, lock.object);
       const variant = selectVariant(lock.object, exchange.req.headers);
-      if (variant !== undefined) {
-        finished();
-        ctx.inflight.delete(key);
-        return answer(ctx, exchange, key, lock.object, variant, true);
-      }
+      finished();
+      ctx.inflight.delete(key);
+      return answer(ctx, exchange, key, lock.object, variant, lock.waited ? 'collapsed' : 'shared');
     }
     await fill(ctx, exchange, { key, fwd, lead: lock.lead });
   } finally {
@@ -299,13 +310,20 @@ function revalidateInBackground(
 ): void {
   if (ctx.revalidating.has(key)) return;
   ctx.revalidating.add(key);
-  fill(ctx, exchange, {
-    key,
-    fwd: 'stale',
-    lead: false,
-    background: true,
-    stale: { object, variant, conditional },
-  })
+  // One process revalidates for the whole edge: the shared tier hands out the claim.
+  ctx.tier
+    .claimRevalidation(key, variant.responseTime)
+    .then((claimed) =>
+      claimed
+        ? fill(ctx, exchange, {
+            key,
+            fwd: 'stale',
+            lead: true,
+            background: true,
+            stale: { object, variant, conditional },
+          })
+        : undefined,
+    )
     .catch((error: unknown) =>
       ctx.observer.logger.warn({ err: error, key }, 'background revalidation failed'),
     )

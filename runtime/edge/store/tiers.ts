@@ -10,8 +10,10 @@ import type { MemoryStore } from './memory-store.ts';
 export interface AcquireResult {
   /** True: this process fetches the object and must call store() or release(). */
   lead: boolean;
-  /** The object another process stored while this one waited. */
+  /** The object: already stored, or stored by another process while this one waited. */
   object?: CachedObject;
+  /** True when this process waited on another's fill (the answer is a collapsed one). */
+  waited?: boolean;
 }
 
 export interface SharedTier {
@@ -22,7 +24,7 @@ export interface SharedTier {
    * Claims the background revalidation of a key for this process; false when another process
    * is already at it (this one then serves stale without going forward). Ends with store/release.
    */
-  claimRevalidation(key: string): Promise<boolean>;
+  claimRevalidation(key: string, staleResponseTime: number): Promise<boolean>;
   /** The fill lock of a key, so concurrent misses in different processes fetch once. */
   acquire(key: string): Promise<AcquireResult>;
   /** Stores a filled object and releases its fill lock. */
@@ -43,7 +45,7 @@ export class SharedStore {
   readonly disk: DiskStore | undefined;
   private readonly locks = new Map<
     string,
-    { waiters: ((result: AcquireResult) => void)[]; timer: NodeJS.Timeout }
+    { waiters: ((result: AcquireResult) => void)[]; timer: NodeJS.Timeout; owner: number }
   >();
   private readonly lockTimeoutMs: number;
   private readonly revalidations = new Map<string, NodeJS.Timeout>();
@@ -67,7 +69,8 @@ export class SharedStore {
     return fromDisk;
   }
 
-  async acquire(key: string): Promise<AcquireResult> {
+  /** `owner` identifies the process holding the lock, so its locks end if it dies (releaseOwner). */
+  async acquire(key: string, owner = 0): Promise<AcquireResult> {
     const lock = this.locks.get(key);
     if (lock !== undefined) return new Promise((resolve) => lock.waiters.push(resolve));
     const object = await this.lookup(key);
@@ -77,12 +80,24 @@ export class SharedStore {
     if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
     const timer = setTimeout(() => this.finish(key, { lead: false }), this.lockTimeoutMs);
     timer.unref();
-    this.locks.set(key, { waiters: [], timer });
+    this.locks.set(key, { waiters: [], timer, owner });
     return { lead: true };
   }
 
-  claimRevalidation(key: string): boolean {
+  /** Ends every fill lock a dead process held: its waiters go to the origin themselves. */
+  releaseOwner(owner: number): void {
+    for (const [key, lock] of [...this.locks])
+      if (lock.owner === owner) this.finish(key, { lead: false });
+  }
+
+  /**
+   * Refused while another process revalidates, and when the stored copy is already newer than
+   * the claimer's stale one (another process refreshed it between the claimer's look and claim).
+   */
+  claimRevalidation(key: string, staleResponseTime: number): boolean {
     if (this.revalidations.has(key)) return false;
+    const stored = this.memory.peek(key);
+    if (stored?.variants.some((variant) => variant.responseTime > staleResponseTime)) return false;
     const timer = setTimeout(() => this.revalidations.delete(key), this.lockTimeoutMs);
     timer.unref();
     this.revalidations.set(key, timer);
@@ -119,7 +134,7 @@ export class SharedStore {
     if (lock === undefined) return;
     this.locks.delete(key);
     clearTimeout(lock.timer);
-    for (const waiter of lock.waiters) waiter(result);
+    for (const waiter of lock.waiters) waiter({ ...result, waited: true });
   }
 }
 
@@ -137,8 +152,9 @@ export class LocalTier implements SharedTier {
   async lookup(key: string): Promise<CachedObject | undefined> {
     return this.disk?.get(key);
   }
-  async acquire(): Promise<AcquireResult> {
-    return { lead: true };
+  async acquire(key: string): Promise<AcquireResult> {
+    const object = await this.disk?.get(key);
+    return object === undefined ? { lead: true } : { lead: false, object };
   }
   async claimRevalidation(): Promise<boolean> {
     return true;
