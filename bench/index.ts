@@ -60,7 +60,7 @@ async function bench(argv: readonly string[]): Promise<number> {
       onWait: (pid) =>
         progress(`another bench (pid ${pid}) is running on this machine; waiting for it`),
     });
-    const facts = await machineFacts();
+    const facts = await machineFacts(projectRoot);
     progress(`temp dir ${dir}`);
     progress('starting the origin');
     const origin = await startOrigin(processes, { dir, workers: options.originWorkers });

@@ -28,7 +28,32 @@ async function versionOf(command: string, args: string[], pattern: RegExp): Prom
   }
 }
 
-export async function machineFacts(): Promise<string[]> {
+/** Which code the edge ran: the commit, and whether runtime/ differs from it. */
+async function edgeRevision(projectRoot: string): Promise<string> {
+  try {
+    const { stdout: commit } = await run('git', [
+      '-C',
+      projectRoot,
+      'rev-parse',
+      '--short',
+      'HEAD',
+    ]);
+    const { stdout: changes } = await run('git', [
+      '-C',
+      projectRoot,
+      'status',
+      '--porcelain',
+      '--',
+      'runtime',
+    ]);
+    const dirty = changes.trim() === '' ? '' : ' with uncommitted changes in runtime/';
+    return `git ${commit.trim()}${dirty}`;
+  } catch {
+    return 'not a git checkout';
+  }
+}
+
+export async function machineFacts(projectRoot: string): Promise<string[]> {
   const nginx = await versionOf(nginxBinary, ['-v'], /nginx\/(\S+)/);
   const wrk = await versionOf(wrkBinary, ['-v'], /wrk (\S+)/);
   const load = loadavg()
@@ -42,6 +67,6 @@ export async function machineFacts(): Promise<string[]> {
   return [
     `cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown CPU'}), memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
     `load average at start: ${load} (server, origin and wrk share the cores)${busy}`,
-    `node ${process.version}, nginx ${nginx}, wrk ${wrk}`,
+    `node ${process.version}, nginx ${nginx}, wrk ${wrk}; edge code: ${await edgeRevision(projectRoot)}`,
   ];
 }
