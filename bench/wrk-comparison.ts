@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchOnce } from './net.ts';
 import type { OriginCounts } from './origin-routes.ts';
 import type { BenchContext, Measurement, Section, SectionResult } from './section.ts';
-import { errorCount, runWrk, type WrkRun, wrkCommandLine } from './wrk.ts';
+import { errorCount, runWrk, type WrkResult, type WrkRun, wrkCommandLine } from './wrk.ts';
 import { renderWrkScript, type WrkScriptKind } from './wrk-script.ts';
 
 /** The origin's workers report their counters every 100 ms. */
@@ -25,6 +25,38 @@ export interface WrkComparisonSpec {
   originCounter: Exclude<keyof OriginCounts, 'connections'>;
   /** Expected origin fetches per request: 0 for hits, 1 for misses. */
   expectedFetchesPerRequest: 0 | 1;
+}
+
+/** What makes one run's figures doubtful: wrk errors, hits that reached the origin, misses that did not, no keep-alive. */
+export function runWarnings(run: {
+  label: string;
+  result: WrkResult;
+  originFetches: number;
+  originConnections: number;
+  expectedFetchesPerRequest: 0 | 1;
+  connections: number;
+}): string[] {
+  const warnings: string[] = [];
+  const errors = errorCount(run.result.errors);
+  if (errors > 0)
+    warnings.push(`${run.label}: ${errors} wrk errors ${JSON.stringify(run.result.errors)}`);
+  const expected = run.expectedFetchesPerRequest * run.result.requests;
+  // Slack for requests in flight when wrk stopped and for collapsed duplicates.
+  const slack = Math.max(run.connections * 2, run.result.requests * 0.02);
+  if (Math.abs(run.originFetches - expected) > slack) {
+    warnings.push(
+      `${run.label}: the origin served ${run.originFetches} requests for ${run.result.requests} ` +
+        `client requests (expected about ${expected})`,
+    );
+  }
+  // A cache with a warm keep-alive pool opens few new upstream connections, if any.
+  if (run.originConnections > run.connections * 2 + 16) {
+    warnings.push(
+      `${run.label}: opened ${run.originConnections} new origin connections for ${run.originFetches} ` +
+        'origin requests (upstream keep-alive not reused?)',
+    );
+  }
+  return warnings;
 }
 
 export function wrkComparison(spec: WrkComparisonSpec): Section {
@@ -104,28 +136,16 @@ async function runComparison(
       };
       runs.get(target.name)?.push(measurement);
       if (round === 1) commands.push(`${target.name}: ${wrkCommandLine(run)}`);
-      if (errors > 0) {
-        warnings.push(
-          `${target.name} round ${round}: ${errors} wrk errors ${JSON.stringify(result.errors)}`,
-        );
-      }
-      const opened = measurement.originConnections;
-      // A cache with a warm keep-alive pool opens few new upstream connections, if any.
-      if (opened > options.connections * 2 + 16) {
-        warnings.push(
-          `${target.name} round ${round}: opened ${opened} new origin connections for ${fetches} origin requests ` +
-            '(upstream keep-alive not reused?)',
-        );
-      }
-      const expected = spec.expectedFetchesPerRequest * result.requests;
-      // Slack for requests in flight when wrk stopped and for collapsed duplicates.
-      const slack = Math.max(options.connections * 2, result.requests * 0.02);
-      if (Math.abs(fetches - expected) > slack) {
-        warnings.push(
-          `${target.name} round ${round}: the origin served ${fetches} requests for ${result.requests} ` +
-            `client requests (expected about ${expected})`,
-        );
-      }
+      warnings.push(
+        ...runWarnings({
+          label: `${target.name} round ${round}`,
+          result,
+          originFetches: fetches,
+          originConnections: measurement.originConnections,
+          expectedFetchesPerRequest: spec.expectedFetchesPerRequest,
+          connections: options.connections,
+        }),
+      );
     }
   }
   const result: SectionResult = {
