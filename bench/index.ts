@@ -1,7 +1,7 @@
 // npm run bench: edgeplane's edge side by side with nginx proxy_cache, both in front of one local
 // origin, driven by wrk in alternating rounds. See bench/README.md for what is measured and how.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProfileSummary, readProfiles, summariseProfiles } from './cpu-profile.ts';
@@ -105,6 +105,21 @@ async function bench(argv: readonly string[]): Promise<number> {
       `${formatReport({ facts, options, results, processes: [origin.process.command], targets })}\n`,
     );
     if (profile) process.stdout.write(`\n${profile}\n`);
+    if (options.json !== undefined) {
+      const [baseline, candidate] = targets.map((target) => target.name) as [string, string];
+      const document = {
+        facts,
+        options,
+        sections: results.map((result) => ({
+          ...compare(result, baseline, candidate),
+          runs: Object.fromEntries(result.runs),
+          warnings: result.warnings,
+          commands: result.commands,
+        })),
+      };
+      await writeFile(options.json, `${JSON.stringify(document, null, 2)}\n`);
+      progress(`wrote ${options.json}`);
+    }
     return 0;
   } catch (error) {
     if (interrupted) return 130;

@@ -33,6 +33,8 @@ describe('parseOptions', () => {
         'EDGEPLANE_REQUEST_LOG=off',
         '--edge-env=EDGEPLANE_CACHE_MEMORY_MB=512',
         '--profile',
+        '--json',
+        'out.json',
       ]),
     ).toEqual({
       durationSeconds: 20,
@@ -46,6 +48,7 @@ describe('parseOptions', () => {
       keep: true,
       edgeEnv: { EDGEPLANE_REQUEST_LOG: 'off', EDGEPLANE_CACHE_MEMORY_MB: '512' },
       profile: true,
+      json: 'out.json',
       help: false,
     });
   });

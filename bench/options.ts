@@ -21,6 +21,8 @@ export interface BenchOptions {
   originWorkers: number;
   /** Keep the temp dir (configs, logs) instead of removing it, for a post-mortem. */
   keep: boolean;
+  /** Also write the results as JSON to this file. */
+  json?: string;
   /** Extra environment of the edge, e.g. EDGEPLANE_REQUEST_LOG=off, for experiments; printed with the report. */
   edgeEnv: Record<string, string>;
   /** Run the edge under `node --cpu-prof` and print where its CPU went (slows it: figures are not comparable). */
@@ -55,6 +57,7 @@ export const usage = `Usage: npm run bench -- [flags]
   --origin-workers <n>  worker processes of the local origin (default ${defaultOptions.originWorkers})
   --keep                keep the temp dir with configs and logs
   --edge-env K=V        extra environment of the edge, repeatable (e.g. EDGEPLANE_REQUEST_LOG=off)
+  --json <file>         also write the results (medians, every run, warnings) as JSON
   --profile             run the edge under node --cpu-prof and print where its CPU goes
                         (profiling slows it: use for finding limits, not for the ratios)
   --help                this text`;
@@ -120,6 +123,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profile: values.profile ?? false,
     help: values.help ?? false,
   };
+  if (values.json !== undefined) options.json = values.json;
   if (options.connections < options.threads) {
     throw new OptionsError(
       '--connections must be at least --threads (wrk gives each thread its share)',
@@ -144,6 +148,7 @@ function parse(argv: readonly string[]) {
       'origin-workers': { type: 'string' },
       keep: { type: 'boolean' },
       'edge-env': { type: 'string', multiple: true },
+      json: { type: 'string' },
       profile: { type: 'boolean' },
       help: { type: 'boolean' },
     },
