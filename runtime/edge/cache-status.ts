@@ -1,8 +1,8 @@
 // The edge's Cache-Status member (RFC 9211), formatted by the http-cache library and memoised:
 // a hit sends one of few distinct values (by ttl), so it is formatted once, not per request.
-import { type CacheStatus, formatCacheStatus } from '../lib/http-cache/cache-status.ts';
+import { type CacheStatus, formatCacheStatus } from '../lib/http-cache/index.ts';
 
-export { appendCacheStatus } from '../lib/http-cache/cache-status.ts';
+export { appendCacheStatus } from '../lib/http-cache/index.ts';
 export const cacheName = 'edgeplane';
 
 const hitMembers = new Map<number, string>();

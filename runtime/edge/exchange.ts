@@ -1,6 +1,6 @@
 // One client request as it moves through the edge, and how it is finished (metrics, log line).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestInfo } from '../lib/http-cache/stored-response.ts';
+import type { RequestInfo } from '../lib/http-cache/index.ts';
 import type { Site } from '../lib/site.ts';
 import type { CacheResult, Observer } from './observe.ts';
 

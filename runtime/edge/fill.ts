@@ -2,13 +2,18 @@
 // up to the max object size), revalidations (304 freshens the stored variant, RFC 9111 §4.3.4),
 // stale-if-error, and plain pass-through for what is not cacheable.
 import type { Writable } from 'node:stream';
-import type { CacheStatus, FwdReason } from '../lib/http-cache/cache-status.ts';
-import type { MutableHeaders } from '../lib/http-cache/headers.ts';
-import { stripHopByHop } from '../lib/http-cache/hop-by-hop.ts';
-import { formatHttpDate } from '../lib/http-cache/http-date.ts';
-import { isOriginErrorStatus, staleOnErrorAllowed } from '../lib/http-cache/serve-decision.ts';
-import { storability } from '../lib/http-cache/storable.ts';
-import { freshenStoredResponse, selectNotModifiedTargets } from '../lib/http-cache/validation.ts';
+import {
+  type CacheStatus,
+  type FwdReason,
+  freshenStoredResponse,
+  isOriginErrorStatus,
+  type MutableHeaders,
+  selectNotModifiedTargets,
+  staleOnErrorAllowed,
+  storability,
+  stripHopByHop,
+  withDateHeader,
+} from '../lib/http-cache/index.ts';
 import { appendCacheStatus, cacheStatus } from './cache-status.ts';
 import { compressStream, isCompressibleType } from './compression.ts';
 import type { EdgeContext } from './context.ts';
@@ -461,7 +466,8 @@ function store(
   const headers = { ...fresh.stripped };
   for (const name of fresh.omit) delete headers[name];
   // RFC 9110 §6.6.1: a cache adds the Date its clock saw when the origin sent none.
-  if (headers.date === undefined) headers.date = formatHttpDate(fresh.responseTime);
+  if (headers.date === undefined)
+    headers.date = String(withDateHeader({}, fresh.responseTime).date);
   delete headers['transfer-encoding'];
   headers['content-length'] = String(fresh.body.length);
   const path = exchange.url.pathname + exchange.url.search;

@@ -1,7 +1,7 @@
 // The request headers the edge sends to a tenant origin: hop-by-hop fields removed (RFC 9110
 // §7.6.1), Host set to the origin's, X-Forwarded-For/-Proto/-Host and Via added.
 import type { IncomingHttpHeaders } from 'node:http';
-import { hopByHopFieldNames } from '../lib/http-cache/hop-by-hop.ts';
+import { hopByHopFieldNames } from '../lib/http-cache/index.ts';
 
 export const viaToken = '1.1 edgeplane';
 

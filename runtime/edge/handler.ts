@@ -1,9 +1,13 @@
 // The traffic request handler: site by Host, then the cache for GET and HEAD, pass-through (with
 // invalidation, RFC 9111 §4.4) for every other method, known or not.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cacheKey, requestUrl } from '../lib/http-cache/cache-key.ts';
-import { invalidatedUrls, isUnsafeMethod } from '../lib/http-cache/invalidation.ts';
-import { decideServe } from '../lib/http-cache/serve-decision.ts';
+import {
+  cacheKey,
+  decideServe,
+  invalidatedUrls,
+  isUnsafeMethod,
+  requestUrl,
+} from '../lib/http-cache/index.ts';
 import { cacheStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
 import { type Exchange, observeWhenDone } from './exchange.ts';

@@ -1,9 +1,8 @@
 // Which representation of a stored variant a client gets: the body as stored, or a compressed
 // copy the edge made once (brotli or gzip, chosen from Accept-Encoding with q-values), and the
 // header list written for it. Header lists are built once per variant and coding.
-import { chooseEncoding } from '../lib/http-cache/accept-encoding.ts';
-import type { HeaderMap } from '../lib/http-cache/headers.ts';
-import { fieldList } from '../lib/http-cache/headers.ts';
+
+import { chooseEncoding, fieldList, type HeaderMap } from '../lib/http-cache/index.ts';
 import type { Site } from '../lib/site.ts';
 import { compressBody, isCompressibleType } from './compression.ts';
 import { viaToken } from './forward-headers.ts';

@@ -1,10 +1,13 @@
 // Answering from a stored variant: representation (compressed or not), client conditionals
 // (304/412, RFC 9110 §13), Range (206/416 on the complete stored body), HEAD, Age and
 // Cache-Status. On a plain hit this writes one pre-built header list and one Buffer.
-import type { CacheStatus } from '../lib/http-cache/cache-status.ts';
-import { evaluatePreconditions, notModifiedHeaders } from '../lib/http-cache/conditional.ts';
-import { ageHeaderValue } from '../lib/http-cache/freshness.ts';
-import { planRange } from '../lib/http-cache/range.ts';
+import {
+  ageHeaderValue,
+  type CacheStatus,
+  evaluatePreconditions,
+  notModifiedHeaders,
+  planRange,
+} from '../lib/http-cache/index.ts';
 import { appendCacheStatus, cacheStatus, hitStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
@@ -75,7 +78,10 @@ function write(
   const age = ageHeaderValue(answer.ageMs);
 
   if (hasConditional(req.headers)) {
-    const outcome = evaluatePreconditions(exchange.info, headerMapOf(headers));
+    const outcome = evaluatePreconditions(exchange.info, headerMapOf(headers), {
+      status: variant.status,
+      receivedAt: variant.responseTime,
+    });
     if (outcome.kind !== 'none') {
       const status = outcome.kind === 'not-modified' ? 304 : 412;
       const out = status === 304 ? notModifiedHeaders(headerMapOf(headers)) : {};

@@ -1,6 +1,5 @@
 // A site's cache policy in the shapes the http-cache library takes, built once per site.
-import type { QueryPolicy } from '../lib/http-cache/cache-key.ts';
-import type { CachePolicy } from '../lib/http-cache/stored-response.ts';
+import type { CachePolicy, QueryPolicy } from '../lib/http-cache/index.ts';
 import type { Site } from '../lib/site.ts';
 
 export interface SitePolicies {

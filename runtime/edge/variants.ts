@@ -1,12 +1,16 @@
 // Building stored variants from origin responses and choosing the one that answers a request
 // (Vary, RFC 9111 §4.1), with the serving decision of the http-cache library.
 
-import { currentAgeMs } from '../lib/http-cache/freshness.ts';
-import type { HeaderMap, MutableHeaders } from '../lib/http-cache/headers.ts';
-import { entryTiming } from '../lib/http-cache/serve-decision.ts';
-import type { CachePolicy } from '../lib/http-cache/stored-response.ts';
-import { effectiveResponseDirectives } from '../lib/http-cache/targeted.ts';
-import { secondaryKey, varyFields } from '../lib/http-cache/vary.ts';
+import {
+  type CachePolicy,
+  currentAgeMs,
+  effectiveResponseDirectives,
+  entryTiming,
+  type HeaderMap,
+  type MutableHeaders,
+  secondaryKey,
+  varyFields,
+} from '../lib/http-cache/index.ts';
 import { isCompressibleType } from './compression.ts';
 import type { CachedObject, StoredVariant } from './store/entry.ts';
 

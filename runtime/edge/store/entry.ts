@@ -1,7 +1,7 @@
 // What the cache holds. One CachedObject per primary key (site + method + normalised URL), with
 // one variant per Vary selection and content coding. Kept small: headers as one plain object with
 // lower-case names (the http-cache library's HeaderMap), bodies as Buffers.
-import type { MutableHeaders } from '../../lib/http-cache/headers.ts';
+import type { MutableHeaders } from '../../lib/http-cache/index.ts';
 export type ContentCoding = 'identity' | 'br' | 'gzip';
 export type CompressedCoding = Exclude<ContentCoding, 'identity'>;
 
