@@ -177,6 +177,22 @@ describe('edge', () => {
     expect(hits('/base/scheme')).toBe(2);
   });
 
+  it('passes 103 Early Hints and 102 Processing from the origin through before the response', async () => {
+    routes['/base/hints'] = (_req, res) => {
+      res.writeProcessing();
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('final');
+    };
+    const reply = await rawRequest(
+      edge.trafficPort,
+      'GET /hints HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n',
+    );
+    expect(reply).toMatch(/^HTTP\/1.1 102 Processing\r\n\r\nHTTP\/1.1 103 Early Hints\r\n/);
+    expect(reply).toMatch(/[Ll]ink: <\/style.css>; rel=preload; as=style/);
+    expect(reply).toMatch(/HTTP\/1.1 200 OK[\s\S]*\r\nfinal\r\n/);
+  });
+
   it('revalidates stale responses with the stored validator and freshens them from a 304', async () => {
     let version = 0;
     routes['/base/reval'] = (req, res) => {

@@ -19,6 +19,7 @@ import { compressStream, isCompressibleType } from './compression.ts';
 import type { EdgeContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
 import { forwardRequestHeaders, viaToken } from './forward-headers.ts';
+import { relayInterim } from './interim.ts';
 import { surrogateKeysOf } from './purge.ts';
 import { negotiateCoding, varyWithAcceptEncoding } from './representation.ts';
 import { serveStored } from './serve-stored.ts';
@@ -64,6 +65,7 @@ async function requestUpstream(
   method: string,
   headers: string[],
   withBody: boolean,
+  interim = true,
 ): Promise<{ response: UpstreamResponse; requestTime: number; responseTime: number }> {
   const target = originTarget(exchange);
   const requestTime = Date.now();
@@ -75,6 +77,9 @@ async function requestUpstream(
       method,
       headers,
       body: withBody ? exchange.req : null,
+      onInterim: interim
+        ? (status, fields) => relayInterim(exchange.res, status, fields)
+        : undefined,
     });
     ctx.observer.originLatency(exchange.site.id, (performance.now() - started) / 1000);
     return { response, requestTime, responseTime: Date.now() };
@@ -243,7 +248,7 @@ export async function fill(
 
   let upstream: Awaited<ReturnType<typeof requestUpstream>>;
   try {
-    upstream = await requestUpstream(ctx, exchange, method, headers, false);
+    upstream = await requestUpstream(ctx, exchange, method, headers, false, !options.background);
   } catch (error) {
     release();
     if (options.background) return;

@@ -19,6 +19,8 @@ export interface UpstreamRequest {
   headers: string[];
   body?: Readable | null;
   signal?: AbortSignal;
+  /** Interim (1xx) responses from the origin, before the final one. */
+  onInterim?: (status: number, headers: Record<string, string | string[]>) => void;
 }
 
 export interface UpstreamResponse {
@@ -78,6 +80,10 @@ export class Upstream {
         headers: request.headers,
         body: request.body ?? null,
         signal: request.signal,
+        onInfo: request.onInterim
+          ? (info: { statusCode: number; headers: Record<string, string | string[]> }) =>
+              request.onInterim?.(info.statusCode, info.headers)
+          : undefined,
       });
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(response.headers)) {
