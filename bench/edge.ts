@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { envNames, managementPaths } from '../runtime/contract.ts';
 import type { SiteInput } from '../runtime/lib/site.ts';
 import { freePort, loopback, waitForHttp } from './net.ts';
-import type { Target } from './nginx.ts';
 import type { EdgeKind } from './options.ts';
 import type { ProcessGroup } from './processes.ts';
+import type { Target } from './section.ts';
 
 export interface EdgeOptions {
   kind: EdgeKind;

@@ -4,16 +4,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderReport, reportDocument } from './bench-report.ts';
 import { formatProfileSummary, readProfiles, summariseProfiles } from './cpu-profile.ts';
 import { startEdge } from './edge.ts';
 import { ensureTools, machineFacts } from './machine.ts';
-import { startNginx, type Target } from './nginx.ts';
+import { startNginx } from './nginx.ts';
 import { OptionsError, parseOptions, usage } from './options.ts';
 import { startOrigin } from './origin.ts';
 import { ProcessGroup } from './processes.ts';
-import { compare, formatComparison } from './report.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
-import type { BenchContext, SectionResult } from './section.ts';
+import type { BenchContext, SectionResult, Target } from './section.ts';
 import { selectSections } from './sections.ts';
 
 /** Host header of every request; the one site both caches serve. */
@@ -101,23 +101,18 @@ async function bench(argv: readonly string[]): Promise<number> {
       const profiles = await readProfiles(profileDir);
       profile = formatProfileSummary(summariseProfiles(profiles, projectRoot), profiles.length);
     }
-    process.stdout.write(
-      `${formatReport({ facts, options, results, processes: [origin.process.command], targets })}\n`,
-    );
+    const reportInput = {
+      facts,
+      options,
+      results,
+      originCommand: origin.process.command,
+      targets,
+      loadAtEnd: loadavg(),
+    };
+    process.stdout.write(`${renderReport(reportInput)}\n`);
     if (profile) process.stdout.write(`\n${profile}\n`);
     if (options.json !== undefined) {
-      const [baseline, candidate] = targets.map((target) => target.name) as [string, string];
-      const document = {
-        facts,
-        options,
-        sections: results.map((result) => ({
-          ...compare(result, baseline, candidate),
-          runs: Object.fromEntries(result.runs),
-          warnings: result.warnings,
-          commands: result.commands,
-        })),
-      };
-      await writeFile(options.json, `${JSON.stringify(document, null, 2)}\n`);
+      await writeFile(options.json, `${JSON.stringify(reportDocument(reportInput), null, 2)}\n`);
       progress(`wrote ${options.json}`);
     }
     return 0;
@@ -134,63 +129,6 @@ async function bench(argv: readonly string[]): Promise<number> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-}
-
-function formatReport(input: {
-  facts: string[];
-  options: ReturnType<typeof parseOptions>;
-  results: SectionResult[];
-  processes: string[];
-  targets: Target[];
-}): string {
-  const { options, results, targets } = input;
-  const [baseline, candidate] = targets.map((target) => target.name) as [string, string];
-  const lines = [
-    '',
-    `edgeplane bench: ${candidate === 'stand-in' ? "THE BENCH STAND-IN EDGE (not edgeplane's edge; figures are not results)" : "edgeplane's edge"} vs nginx proxy_cache`,
-    ...input.facts.map((fact) => `  ${fact}`),
-    `  wrk -t${options.threads} -c${options.connections}, ${options.rounds} rounds of ${options.durationSeconds} s per target and section, ` +
-      `alternating ${baseline}, ${candidate}; ${options.warmupSeconds} s warm-up each; figures are medians over the rounds`,
-    '',
-    formatComparison(
-      results.map((result) => compare(result, baseline, candidate)),
-      baseline,
-      candidate,
-    ),
-    '',
-    'origin fetches/req: origin requests per client request during the measured runs (hits 0.00, misses 1.00).',
-    `load average at end: ${loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ')}`,
-  ];
-  const warnings = results.flatMap((result) =>
-    result.warnings.map((warning) => `  ${result.id}: ${warning}`),
-  );
-  if (warnings.length > 0) lines.push('', 'WARNINGS (figures below may be doubtful):', ...warnings);
-  lines.push(
-    ...(Object.keys(options.edgeEnv).length > 0
-      ? [
-          '',
-          `EDGE ENVIRONMENT OVERRIDDEN: ${Object.entries(options.edgeEnv)
-            .map(([name, value]) => `${name}=${value}`)
-            .join(' ')} (the issue's targets are for metrics and request logging on)`,
-        ]
-      : []),
-    ...(options.profile
-      ? [
-          '',
-          'PROFILED RUN: the edge ran under node --cpu-prof, so its figures are lower than without.',
-        ]
-      : []),
-    '',
-    'Commands:',
-    `  origin: ${input.processes.join(' ')}`,
-    ...targets.flatMap((target) =>
-      target.commands.map((command) => `  ${target.name}: ${command}`),
-    ),
-    ...results.flatMap((result) => result.commands.map((command) => `  ${result.id} ${command}`)),
-  );
-  return lines.join('\n');
 }
 
 if (import.meta.main) {

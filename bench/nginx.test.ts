@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchOnce } from './net.ts';
-import { startNginx, type Target } from './nginx.ts';
+import { startNginx } from './nginx.ts';
 import { ProcessGroup } from './processes.ts';
+import type { Target } from './section.ts';
 
 const host = 'bench.edgeplane.test';
 const processes = new ProcessGroup();

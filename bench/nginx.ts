@@ -3,16 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, loopback, waitForHttp } from './net.ts';
 import { renderNginxConfig } from './nginx-config.ts';
-import type { ProcessGroup, Started } from './processes.ts';
-
-export interface Target {
-  /** nginx or edge: the column it gets in the report. */
-  readonly name: string;
-  readonly url: string;
-  readonly process: Started;
-  /** Lines for the report's "exact commands" list. */
-  readonly commands: readonly string[];
-}
+import type { ProcessGroup } from './processes.ts';
+import type { Target } from './section.ts';
 
 export const nginxBinary = '/usr/sbin/nginx';
 

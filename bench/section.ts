@@ -1,9 +1,18 @@
 // What a bench section is. Today's sections compare nginx and the edge with wrk
 // (wrk-comparison.ts); later ones (purge propagation, issue #5) implement the same interface and
 // join the list in sections.ts.
-import type { Target } from './nginx.ts';
 import type { BenchOptions } from './options.ts';
 import type { Origin } from './origin.ts';
+import type { Started } from './processes.ts';
+
+export interface Target {
+  /** nginx or edge: the column it gets in the report. */
+  readonly name: string;
+  readonly url: string;
+  readonly process: Started;
+  /** Lines for the report's "exact commands" list. */
+  readonly commands: readonly string[];
+}
 
 export interface BenchContext {
   readonly options: BenchOptions;
