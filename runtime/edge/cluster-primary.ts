@@ -11,6 +11,7 @@ import {
   Registry,
 } from 'prom-client';
 import type { Logger } from '../lib/logger.ts';
+import { type SiteSource, SiteTable } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import {
   forTransfer,
@@ -21,7 +22,7 @@ import {
 } from './cluster-protocol.ts';
 import type { EdgeConfig } from './config.ts';
 import { createManagementServer } from './management.ts';
-import type { PurgeRequest } from './purge.ts';
+import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
 import { SharedStore } from './store/tiers.ts';
 import { listen, type RunningEdgeHandle } from './traffic.ts';
@@ -30,8 +31,15 @@ const askTimeoutMs = 5000;
 
 export async function startClusterPrimary(
   config: EdgeConfig,
+  sites: SiteSource,
   logger: Logger,
 ): Promise<RunningEdgeHandle> {
+  // The primary serves no traffic; it needs the sites only to put URL purges in key form.
+  let siteTable = new SiteTable(await sites.load());
+  const stopWatchingSites =
+    sites.subscribe?.((next) => {
+      siteTable = new SiteTable(next);
+    }) ?? (() => {});
   let disk: DiskStore | undefined;
   if (config.diskBytes > 0 && config.diskPath !== undefined) {
     disk = new DiskStore(config.diskPath, config.diskBytes);
@@ -195,7 +203,7 @@ export async function startClusterPrimary(
       ]);
       return { contentType: registry.contentType, body: await merged.metrics() };
     },
-    purge: purgeEverywhere,
+    purge: (purge) => purgeEverywhere(normalisePurge(purge, siteTable)),
     purgeToken: config.purgeToken,
     logger,
   });
@@ -210,6 +218,7 @@ export async function startClusterPrimary(
     managementPort,
     async close() {
       stopping = true;
+      stopWatchingSites();
       await Promise.all(
         workers().map(
           (worker) =>

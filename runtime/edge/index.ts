@@ -42,7 +42,7 @@ export async function runEdge(env: EdgeEnv): Promise<number> {
   const edge =
     config.workers <= 1
       ? await startSingleEdge(config, sites, logger)
-      : await startClusterPrimary(config, logger);
+      : await startClusterPrimary(config, sites, logger);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -2,6 +2,9 @@
 // stale-while-revalidate and stale-if-error still apply) or hard (remove). The same request shape
 // arrives on the management port today and from the origin's event stream later.
 import { z } from 'zod';
+import { cacheKey } from '../lib/http-cache/index.ts';
+import type { SiteTable } from '../lib/site.ts';
+import { policiesOf } from './site-policy.ts';
 import type { CachedObject } from './store/entry.ts';
 
 export const purgeKinds = ['url', 'key', 'prefix', 'all'] as const;
@@ -27,11 +30,12 @@ export const purgeRequestSchema = z
     }
     if (purge.kind === 'url' || purge.kind === 'prefix') {
       purge.values.forEach((value, index) => {
-        if (!value.startsWith('/')) {
+        const absolute = /^https?:\/\//i.test(value) && URL.canParse(value);
+        if (!value.startsWith('/') && !absolute) {
           ctx.addIssue({
             code: 'custom',
             path: ['values', index],
-            message: 'must be a path starting with /, e.g. /index.html',
+            message: 'must be a path starting with / or an http(s) URL, e.g. /index.html',
           });
         }
       });
@@ -70,4 +74,25 @@ export function surrogateKeysOf(
   for (const line of lines(cacheTag))
     for (const key of line.split(',')) if (key.trim()) keys.add(key.trim());
   return [...keys];
+}
+
+/**
+ * URL purges name paths as a client would send them (or whole URLs); the cache keys them with
+ * the site's query policy (sorted, dropped...). This puts each value in the key's form, so
+ * `/list?b=2&a=1` purges what `/list?a=1&b=2` stored on a site that sorts its query string.
+ */
+export function normalisePurge(purge: PurgeRequest, sites: SiteTable): PurgeRequest {
+  if (purge.kind !== 'url') return purge;
+  const site = sites.byId(purge.site);
+  if (site === undefined) return purge;
+  const policy = policiesOf(site).query;
+  const values = purge.values.map((value) => {
+    const url = /^https?:\/\//i.test(value)
+      ? new URL(value)
+      : new URL(value, 'http://purge.invalid');
+    const key = cacheKey('GET', url, policy);
+    const keyed = new URL(key.slice(key.indexOf(' ') + 1));
+    return keyed.pathname + keyed.search;
+  });
+  return { ...purge, values };
 }

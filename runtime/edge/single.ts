@@ -6,6 +6,7 @@ import type { SiteSource } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { createManagementServer } from './management.ts';
+import { normalisePurge } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
 import { LocalTier } from './store/tiers.ts';
 import { createTrafficProcess, listen, type RunningEdgeHandle } from './traffic.ts';
@@ -50,7 +51,7 @@ export async function startSingleEdge(
     },
     purge: async (purge) => {
       gauges.purges.labels(purge.kind, purge.mode).inc();
-      return traffic.ctx.tier.purgeEverywhere(purge);
+      return traffic.ctx.tier.purgeEverywhere(normalisePurge(purge, traffic.ctx.sites));
     },
     purgeToken: config.purgeToken,
     logger,

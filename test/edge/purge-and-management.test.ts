@@ -32,6 +32,7 @@ describe('purge and management port', () => {
     edge = await startTestEdge([
       { id: 'p', hosts: ['p.test'], origin: origin.url },
       { id: 'other', hosts: ['other.test'], origin: origin.url },
+      { id: 'sorted', hosts: ['sorted.test'], origin: origin.url, cache: { queryString: 'sort' } },
     ]);
   });
   afterAll(async () => {
@@ -59,7 +60,7 @@ describe('purge and management port', () => {
     expect((await get(edge.managementUrl, '/purge', {}, 'POST', '{}')).status).toBe(401);
     const bad = await purge({ site: 'p', kind: 'url', values: ['no-slash'] });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain('values.0: must be a path starting with /');
+    expect(bad.body).toContain('values.0: must be a path starting with / or an http(s) URL');
     const notJson = await get(
       edge.managementUrl,
       '/purge',
@@ -77,6 +78,21 @@ describe('purge and management port', () => {
     expect(JSON.parse(reply.body)).toEqual({ purged: 1 });
     expect(await status('/one')).toMatch(/fwd=uri-miss/);
     expect(await status('/two')).toMatch(/hit/);
+  });
+
+  it('purges a URL given in any query order or as a full URL, as the site keys it', async () => {
+    const sorted = { host: 'sorted.test' };
+    await get(edge.url, '/list?a=1&b=2', sorted);
+    await get(edge.url, '/full', sorted);
+    expect(await status('/list?b=2&a=1', sorted)).toMatch(/hit/);
+    const reply = await purge({
+      site: 'sorted',
+      kind: 'url',
+      values: ['/list?b=2&a=1', 'https://sorted.test/full'],
+    });
+    expect(JSON.parse(reply.body)).toEqual({ purged: 2 });
+    expect(await status('/list?a=1&b=2', sorted)).toMatch(/fwd=uri-miss/);
+    expect(await status('/full', sorted)).toMatch(/fwd=uri-miss/);
   });
 
   it('hard-purges by surrogate key (Surrogate-Key and Cache-Tag) and hides the keys from clients', async () => {
