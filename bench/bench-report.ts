@@ -44,7 +44,7 @@ export function renderReport(input: ReportInput): string {
     '',
     `edgeplane bench: ${candidate === 'stand-in' ? "THE BENCH STAND-IN EDGE (not edgeplane's edge; figures are not results)" : "edgeplane's edge"} vs nginx proxy_cache`,
     ...input.facts.map((fact) => `  ${fact}`),
-    `  wrk -t${options.threads} -c${options.connections}, ${options.rounds} rounds of ${options.durationSeconds} s per target and section, ` +
+    `  wrk -t${options.threads} -c${options.connections}, ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${options.durationSeconds} s per target and section, ` +
       `alternating ${baseline}, ${candidate}; ${options.warmupSeconds} s warm-up each; figures are medians over the rounds`,
     '',
     formatComparison(

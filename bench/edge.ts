@@ -65,7 +65,7 @@ async function startRuntimeEdge(processes: ProcessGroup, options: EdgeOptions): 
       env: { ...process.env, ...edgeEnv },
     },
   );
-  const isAlive = () => started.child.exitCode === null;
+  const isAlive = () => started.isAlive();
   const url = `http://${loopback}:${trafficPort}`;
   try {
     await waitForHttp(`http://${loopback}:${managementPort}${managementPaths.readiness}`, {
@@ -119,7 +119,7 @@ async function startStandIn(processes: ProcessGroup, options: EdgeOptions): Prom
   await waitForHttp(`${url}/obj/1k`, {
     timeoutMs: 15_000,
     headers: { host: options.host },
-    isAlive: () => started.child.exitCode === null,
+    isAlive: () => started.isAlive(),
   });
   return { name: 'stand-in', url, process: started, commands: [started.command] };
 }

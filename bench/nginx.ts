@@ -35,7 +35,7 @@ export async function startNginx(
   await waitForHttp(`${url}/obj/1k`, {
     timeoutMs: 15_000,
     headers: { host: options.host },
-    isAlive: () => started.child.exitCode === null,
+    isAlive: () => started.isAlive(),
   });
   return {
     name: 'nginx',

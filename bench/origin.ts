@@ -31,7 +31,7 @@ export async function startOrigin(
     ],
     join(options.dir, 'origin.log'),
   );
-  const isAlive = () => started.child.exitCode === null;
+  const isAlive = () => started.isAlive();
   const url = `http://${loopback}:${port}`;
   const statsUrl = `http://${loopback}:${controlPort}/stats`;
   await waitForHttp(`${url}/obj/1k`, { timeoutMs: 15_000, isAlive });

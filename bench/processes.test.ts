@@ -26,9 +26,9 @@ it('stops a server and the workers it started, by its process group', async () =
   // A "server" that starts a worker of its own and prints the worker's PID.
   const script = `
     const { spawn } = require('node:child_process');
+    process.on('SIGTERM', () => {}); // ignores SIGTERM: only SIGKILL after the grace period stops it
     const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     console.log(worker.pid);
-    process.on('SIGTERM', () => {}); // ignores SIGTERM: only SIGKILL after the grace period stops it
     setInterval(() => {}, 1000);
   `;
   const log = join(dir, 'server.log');
@@ -67,4 +67,12 @@ it('waitForExit kills a command that runs past its time', async () => {
   await expect(waitForExit(child, 200)).rejects.toThrow(/ran past 200 ms and was killed/);
   await sleep(50);
   expect(child.signalCode).toBe('SIGKILL');
+});
+
+it('reports a command that cannot start, without crashing the bench', async () => {
+  const processes = new ProcessGroup();
+  expect(() =>
+    processes.startServer('missing', join(dir, 'no-such-binary'), [], join(dir, 'missing.log')),
+  ).toThrow(`could not start missing: ${join(dir, 'no-such-binary')}`);
+  await sleep(50); // the child's 'error' event comes on a later tick, and has a listener
 });

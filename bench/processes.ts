@@ -3,7 +3,7 @@
 // and so stopping one means signalling its process group: nginx's and node cluster's workers go too.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Started {
@@ -14,6 +14,8 @@ export interface Started {
   readonly command: string;
   /** Where its stdout and stderr go. */
   readonly logPath: string;
+  /** False once it exited, was killed or could not be started. */
+  isAlive(): boolean;
 }
 
 export interface StartOptions {
@@ -41,6 +43,12 @@ export class ProcessGroup {
       env: options.env ?? process.env,
       cwd: options.cwd,
     });
+    closeSync(log); // the child holds its own copy
+    let failed = false;
+    child.once('error', (error) => {
+      failed = true;
+      process.stderr.write(`bench: ${name}: ${error.message}\n`);
+    });
     if (child.pid === undefined) throw new Error(`could not start ${name}: ${command}`);
     const started: Started = {
       name,
@@ -48,6 +56,7 @@ export class ProcessGroup {
       pid: child.pid,
       command: [command, ...args].join(' '),
       logPath,
+      isAlive: () => !failed && isRunning(child),
     };
     this.started.push(started);
     return started;
