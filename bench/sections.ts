@@ -28,7 +28,7 @@ export const sections: readonly Section[] = [
     id: 'miss',
     title: 'misses (new URL, cacheable 1 KB)',
     targetRatio: 0.6,
-    traffic: { kind: 'distinct-urls', pathPrefix: originPaths.missPrefix },
+    traffic: { kind: 'distinct-urls', pathPrefix: originPaths.missPrefix, bodyBytes: 1024 },
     originCounter: 'misses',
     expectedFetchesPerRequest: 1,
   }),

@@ -20,7 +20,7 @@ export interface WrkComparisonSpec {
   targetRatio?: number;
   traffic:
     | { kind: 'fixed-url'; path: string; bodyBytes: number }
-    | { kind: 'distinct-urls'; pathPrefix: string };
+    | { kind: 'distinct-urls'; pathPrefix: string; bodyBytes: number };
   /** Which origin counter the traffic moves. */
   originCounter: Exclude<keyof OriginCounts, 'connections'>;
   /** Expected origin fetches per request: 0 for hits, 1 for misses. */
@@ -77,15 +77,18 @@ async function runComparison(
   await writeFile(scriptPath, renderWrkScript(scriptKind));
   const warnings: string[] = [];
 
-  if (spec.traffic.kind === 'fixed-url') {
-    for (const target of targets) {
-      const response = await fetchOnce(`${target.url}${spec.traffic.path}`, { host: context.host });
-      if (response.status !== 200 || response.body.length !== spec.traffic.bodyBytes) {
-        throw new Error(
-          `${target.name} answered ${spec.traffic.path} with ${response.status} and ${response.body.length} bytes, ` +
-            `not 200 and ${spec.traffic.bodyBytes}: the comparison would be meaningless`,
-        );
-      }
+  // One request per target first: a cache that answers wrongly makes any figure meaningless.
+  for (const target of targets) {
+    const path =
+      spec.traffic.kind === 'fixed-url'
+        ? spec.traffic.path
+        : `${spec.traffic.pathPrefix}check-${process.pid}-${Date.now()}`;
+    const response = await fetchOnce(`${target.url}${path}`, { host: context.host });
+    if (response.status !== 200 || response.body.length !== spec.traffic.bodyBytes) {
+      throw new Error(
+        `${target.name} answered ${path} with ${response.status} and ${response.body.length} bytes, ` +
+          `not 200 and ${spec.traffic.bodyBytes}: the comparison would be meaningless`,
+      );
     }
   }
 
