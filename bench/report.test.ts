@@ -47,6 +47,7 @@ describe('compare', () => {
     expect(line.meetsTarget).toBe(true);
     expect(line.candidate.minRequestsPerSecond).toBe(70);
     expect(line.candidate.maxRequestsPerSecond).toBe(400);
+    expect(line.roundRatios).toEqual([0.7, 80 / 90, 400 / 110]);
   });
 
   it('misses a target it is below', () => {
@@ -75,7 +76,8 @@ describe('formatComparison', () => {
       /^hits, 1 KB\s+87,000\s+70,000\s+0\.80x\s+>=0\.75x met\s+1\.00 \/ 5\.00\s+2\.00 \/ 9\.00/,
     );
     expect(text).toContain(
-      'hits, 1 KB: nginx 86,000-88,000, edge 69,000-71,000 req/s; new origin connections per run 0 / 0',
+      'hits, 1 KB: nginx 86,000-88,000, edge 69,000-71,000 req/s; edge/nginx by round 0.80 0.80 0.81; ' +
+        'new origin connections per run 0 / 0',
     );
   });
 

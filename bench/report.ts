@@ -43,6 +43,8 @@ export interface ComparisonLine {
   candidate: Summary;
   /** candidate req/s over baseline req/s (medians). */
   ratio: number;
+  /** The same ratio within each round: the two runs of a round are next to each other in time. */
+  roundRatios: number[];
   targetRatio?: number;
   /** undefined when the issue sets no target. */
   meetsTarget?: boolean;
@@ -61,12 +63,19 @@ export function compare(
   const baselineSummary = summarise(baselineRuns);
   const candidateSummary = summarise(candidateRuns);
   const ratio = candidateSummary.requestsPerSecond / baselineSummary.requestsPerSecond;
+  const roundRatios = candidateRuns
+    .slice(0, baselineRuns.length)
+    .map(
+      (run, index) =>
+        run.requestsPerSecond / (baselineRuns[index] as Measurement).requestsPerSecond,
+    );
   const line: ComparisonLine = {
     id: result.id,
     title: result.title,
     baseline: baselineSummary,
     candidate: candidateSummary,
     ratio,
+    roundRatios,
   };
   if (result.targetRatio === undefined) return line;
   return { ...line, targetRatio: result.targetRatio, meetsTarget: ratio >= result.targetRatio };
@@ -122,6 +131,7 @@ export function formatComparison(
     (line) =>
       `  ${line.title}: ${baseline} ${rps(line.baseline.minRequestsPerSecond)}-${rps(line.baseline.maxRequestsPerSecond)}, ` +
       `${candidate} ${rps(line.candidate.minRequestsPerSecond)}-${rps(line.candidate.maxRequestsPerSecond)} req/s; ` +
+      `${candidate}/${baseline} by round ${line.roundRatios.map((value) => value.toFixed(2)).join(' ')}; ` +
       `new origin connections per run ${rps(line.baseline.originConnections)} / ${rps(line.candidate.originConnections)}`,
   );
   return [...table([header, ...rows]), '', 'Spread over the rounds (min-max):', ...spread].join(
