@@ -60,9 +60,9 @@ describe('summariseProfiles', () => {
     expect(summary.busySamples).toBe(100);
     expect(summary.idleSamples).toBe(1000);
     expect(summary.functions).toEqual([
-      { name: 'handle runtime/edge/handler.ts:10', selfShare: 0.7 },
-      { name: '(garbage collector)', selfShare: 0.2 },
-      { name: 'onBody node_modules/undici/lib/x.js:1', selfShare: 0.1 },
+      { name: 'handle runtime/edge/handler.ts:10', share: 0.7 },
+      { name: '(garbage collector)', share: 0.2 },
+      { name: 'onBody node_modules/undici/lib/x.js:1', share: 0.1 },
     ]);
     expect(summary.areas.map((area) => area.name)).toEqual([
       'runtime/edge',
@@ -70,6 +70,28 @@ describe('summariseProfiles', () => {
       'undici',
     ]);
     expect(formatProfileSummary(summary, 2)).toContain('70.0%  handle runtime/edge/handler.ts:10');
+  });
+
+  it('gives the project functions their total time, callees included, recursion counted once', () => {
+    const handler = `file://${root}/runtime/edge/handler.ts`;
+    const tree: CpuProfile = {
+      startTime: 0,
+      endTime: 1,
+      nodes: [
+        { ...node(1, '(root)', '', 0), children: [2, 6] },
+        { ...node(2, 'handle', handler, 10), children: [3, 5] },
+        { ...node(3, 'fill', `file://${root}/runtime/edge/fill.ts`, 20), children: [4] },
+        node(4, 'onBody', `file://${root}/node_modules/undici/lib/x.js`, 30),
+        node(5, 'handle', handler, 5),
+        node(6, '(idle)', '', 100),
+      ],
+    };
+    const summary = summariseProfiles([tree], root);
+    expect(summary.busySamples).toBe(65);
+    expect(summary.projectTotals).toEqual([
+      { name: 'handle runtime/edge/handler.ts:1', share: 1 },
+      { name: 'fill runtime/edge/fill.ts:1', share: 50 / 65 },
+    ]);
   });
 
   it('reads the profiles a real node --cpu-prof writes', async () => {
