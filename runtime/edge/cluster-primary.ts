@@ -153,7 +153,7 @@ export async function startClusterPrimary(
         store.store(fromTransfer(message.object));
         return;
       case 'release':
-        store.release(message.key);
+        store.release(message.key, message.revalidation);
         return;
       case 'purge':
         void purgeEverywhere(message.purge).then((count) =>

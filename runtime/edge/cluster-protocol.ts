@@ -9,7 +9,7 @@ export type WorkerToPrimary =
   | { edgeplane: 'acquire'; id: number; key: string }
   | { edgeplane: 'claim'; id: number; key: string; staleResponseTime: number }
   | { edgeplane: 'store'; object: CachedObject }
-  | { edgeplane: 'release'; key: string }
+  | { edgeplane: 'release'; key: string; revalidation: boolean }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
   | { edgeplane: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }

@@ -63,8 +63,8 @@ export class ClusterTier implements SharedTier {
   store(object: CachedObject): void {
     this.send({ edgeplane: 'store', object: forTransfer(object) });
   }
-  release(key: string): void {
-    this.send({ edgeplane: 'release', key });
+  release(key: string, revalidation = false): void {
+    this.send({ edgeplane: 'release', key, revalidation });
   }
   async purgeEverywhere(purge: PurgeRequest): Promise<number> {
     const reply = await this.ask((id) => ({ edgeplane: 'purge', id, purge }));

@@ -59,6 +59,15 @@ describe('edge', () => {
     expect(reply.body).toBe('hello /base/w');
   });
 
+  it('routes an absolute-form request by its target, not by Host (RFC 9112 §3.2.2)', async () => {
+    const reply = await rawRequest(
+      edge.trafficPort,
+      'GET http://shop.test/abs HTTP/1.1\r\nHost: nope.test\r\nConnection: close\r\n\r\n',
+    );
+    expect(reply).toMatch(/^HTTP\/1.1 200/);
+    expect(reply).toContain('hello /base/abs');
+  });
+
   it('misses, stores, then hits with Age and Cache-Status', async () => {
     const first = await get(edge.url, '/a', host);
     expect(first.status).toBe(200);

@@ -221,7 +221,7 @@ export async function fill(
   const { req, res, site } = exchange;
   const policy = policiesOf(site).cache;
   const release = () => {
-    if (options.lead) ctx.tier.release(options.key);
+    if (options.lead) ctx.tier.release(options.key, options.background === true);
   };
   const target = originTarget(exchange);
   const method = options.background ? 'GET' : exchange.info.method;

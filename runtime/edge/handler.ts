@@ -32,9 +32,15 @@ function plain(res: ServerResponse, status: number, body: string, member: string
 export function createEdgeHandler(ctx: EdgeContext) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const startedAt = performance.now();
-    const site = ctx.sites.lookup(req.headers.host);
+    // RFC 9112 §3.2.2: with an absolute-form target, its authority replaces Host.
+    const target = req.url ?? '/';
+    const authority =
+      target.charCodeAt(0) === 47 /* / */ || !URL.canParse(target)
+        ? req.headers.host
+        : new URL(target).host;
+    const site = ctx.sites.lookup(authority);
     if (site === undefined) {
-      const host = (req.headers.host ?? '').slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
+      const host = (authority ?? '').slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
       plain(
         res,
         404,
@@ -52,11 +58,10 @@ export function createEdgeHandler(ctx: EdgeContext) {
       });
       return;
     }
-    const target = req.url ?? '/';
     // The scheme the client used (TLS ends at the ingress, which says so) is part of the cache
     // key, so a spoofed X-Forwarded-Proto cannot plant an https-specific answer for http users.
     const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-    const url = requestUrl(scheme, req.headers.host ?? '', target);
+    const url = requestUrl(scheme, authority ?? '', target);
     if (url === undefined) {
       plain(
         res,

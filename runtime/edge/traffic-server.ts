@@ -2,12 +2,15 @@
 // edge handler. Node's parser already refuses the request-smuggling shapes (Content-Length with
 // Transfer-Encoding, repeated Content-Length, obs-fold, bare LF...): see test/edge/desync.test.ts.
 import { createServer, type Server } from 'node:http';
+import { cacheStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
 import { createEdgeHandler } from './handler.ts';
 
 /** Request header limits: 16 KiB in total (Node's default, nginx's large_client_header_buffers). */
 export const maxHeaderBytes = 16 * 1024;
 export const maxHeaderCount = 100;
+
+const refused = cacheStatus({ fwd: 'bypass', detail: 'bad-request' });
 
 export function createTrafficServer(ctx: EdgeContext): Server {
   const handle = createEdgeHandler(ctx);
@@ -26,7 +29,11 @@ export function createTrafficServer(ctx: EdgeContext): Server {
       // kept so the edge can see the overflow and refuse it, as nginx does, instead of forwarding
       // a request with headers missing.
       if (req.rawHeaders.length > maxHeaderCount * 2) {
-        res.writeHead(431, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.writeHead(431, {
+          'content-type': 'text/plain; charset=utf-8',
+          connection: 'close',
+          'cache-status': refused,
+        });
         res.end(`too many request headers (at most ${maxHeaderCount})\n`);
         return;
       }
@@ -38,7 +45,11 @@ export function createTrafficServer(ctx: EdgeContext): Server {
         if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
       }
       if (hosts > 1) {
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.writeHead(400, {
+          'content-type': 'text/plain; charset=utf-8',
+          connection: 'close',
+          'cache-status': refused,
+        });
         res.end('more than one Host header\n');
         return;
       }

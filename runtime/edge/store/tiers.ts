@@ -30,7 +30,8 @@ export interface SharedTier {
   /** Stores a filled object and releases its fill lock. */
   store(object: CachedObject): void;
   /** Releases a fill lock without storing (the response was not cacheable). */
-  release(key: string): void;
+  /** With `revalidation`, ends a revalidation claim only, never another process's fill lock. */
+  release(key: string, revalidation?: boolean): void;
   /** Applies a purge in every process and tier; resolves with the objects touched. */
   purgeEverywhere(purge: PurgeRequest): Promise<number>;
   stats(): { memory?: CacheStats; disk?: CacheStats };
@@ -111,9 +112,9 @@ export class SharedStore {
     this.finish(object.key, { lead: false, object });
   }
 
-  release(key: string): void {
+  release(key: string, revalidation = false): void {
     this.endRevalidation(key);
-    this.finish(key, { lead: false });
+    if (!revalidation) this.finish(key, { lead: false });
   }
 
   private endRevalidation(key: string): void {
