@@ -133,6 +133,29 @@ describe('edge', () => {
     expect(hits('/base/head')).toBe(1);
   });
 
+  it('lets a 200 to a HEAD freshen the stored GET it matches, or mark it stale (§4.3.5)', async () => {
+    const etag = '"h1"';
+    routes['/base/headfresh'] = (req, res) => {
+      const fresh = req.method === 'HEAD';
+      res.writeHead(200, {
+        etag,
+        'cache-control': fresh ? 'max-age=60' : 'max-age=0',
+        'x-from': req.method ?? '',
+        'content-length': '4',
+      });
+      res.end(req.method === 'HEAD' ? undefined : 'body');
+    };
+    await get(edge.url, '/headfresh', host);
+    const head = await get(edge.url, '/headfresh', host, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(origin.requests.at(-1)?.method).toBe('HEAD');
+    const hit = await get(edge.url, '/headfresh', host);
+    expect(hit.headers['cache-status']).toMatch(/hit/);
+    expect(hit.headers['x-from']).toBe('HEAD');
+    expect(hit.body).toBe('body');
+    expect(hits('/base/headfresh')).toBe(2);
+  });
+
   it('answers client conditionals from cache with 304 and 412', async () => {
     await get(edge.url, '/cond', host);
     const notModified = await get(edge.url, '/cond', { ...host, 'if-none-match': '"v1"' });

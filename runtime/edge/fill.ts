@@ -6,6 +6,7 @@ import {
   type CacheStatus,
   type FwdReason,
   freshenStoredResponse,
+  headResponseEffect,
   isOriginErrorStatus,
   type MutableHeaders,
   selectNotModifiedTargets,
@@ -311,6 +312,41 @@ export async function fill(
     release();
     await fill(ctx, exchange, { ...options, stale: undefined, lead: false });
     return;
+  }
+
+  // A 200 to a HEAD refreshes the stored GET it matches, or marks it stale (RFC 9111 §4.3.5).
+  if (method === 'HEAD' && response.status === 200 && options.stale !== undefined) {
+    const { object, variant } = options.stale;
+    const index = object.variants.indexOf(variant);
+    if (index !== -1) {
+      const effect = headResponseEffect(variant.headers, response.headers);
+      const updated: StoredVariant =
+        effect === 'freshen'
+          ? (() => {
+              const freshened = freshenStoredResponse(
+                variant,
+                { status: 200, headers: response.headers },
+                requestTime,
+                responseTime,
+              );
+              return withFastPath(
+                {
+                  ...variant,
+                  headers: freshened.headers as MutableHeaders,
+                  requestTime: freshened.requestTime,
+                  responseTime: freshened.responseTime,
+                  invalidatedAt: undefined,
+                  wire: undefined,
+                },
+                policy,
+              );
+            })()
+          : { ...variant, invalidatedAt: responseTime, fast: undefined };
+      const variants = object.variants.map((one, i) => (i === index ? updated : one));
+      const updatedObject: CachedObject = { ...object, variants };
+      ctx.memory.set(updatedObject.key, updatedObject);
+      ctx.tier.store(updatedObject);
+    }
   }
 
   const stripped = stripHopByHop(response.headers);
