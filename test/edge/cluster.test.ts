@@ -58,6 +58,8 @@ describe('edge with two workers', () => {
         EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
         EDGEPLANE_EDGE_WORKERS: '2',
         EDGEPLANE_PURGE_TOKEN: purgeToken,
+        EDGEPLANE_CACHE_DISK_MB: '16',
+        EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -173,5 +175,27 @@ describe('edge with two workers', () => {
     expect(metrics.body).toMatch(/edgeplane_edge_cache_objects\{tier="memory"\} \d+/);
     expect(metrics.body).toMatch(/edgeplane_edge_cache_objects\{tier="worker-memory"\} \d+/);
     expect(metrics.body).toMatch(/edgeplane_edge_purges_total\{kind="prefix",mode="soft"\} 1/);
+    // The primary's disk tier holds what the workers filled.
+    const onDisk = /edgeplane_edge_cache_objects\{tier="disk"\} (\d+)/.exec(metrics.body);
+    expect(Number(onDisk?.[1])).toBeGreaterThan(0);
+  });
+
+  it('replaces a worker that dies, and keeps serving from the shared store', async () => {
+    await fromBothWorkers('/survivor');
+    const pids = await workerPids('/survivor', 'hit');
+    const victim = [...pids][0] as number;
+    process.kill(victim, 'SIGKILL');
+    let replaced = false;
+    for (let i = 0; i < 100 && !replaced; i++) {
+      await sleep(100);
+      const ready = await get(managementUrl, '/readyz').catch(() => undefined);
+      replaced = ready?.status === 200 && output.includes('edge worker exited; starting another');
+    }
+    expect(replaced).toBe(true);
+    const replies = await fromBothWorkers('/survivor', 20);
+    expect(replies.every((reply) => reply.status === 200 && reply.body === '/survivor v1')).toBe(
+      true,
+    );
+    expect(versions.get('/survivor')).toBe(1);
   });
 });
