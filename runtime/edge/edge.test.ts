@@ -307,6 +307,19 @@ describe('edge', () => {
     expect(origin.requests).toHaveLength(0);
   });
 
+  it('invalidates the same-origin Location and Content-Location of an unsafe request (§4.4)', async () => {
+    routes['/base/form'] = (_req, res) => {
+      res.writeHead(303, { location: '/listing', 'content-location': 'http://shop.test/detail' });
+      res.end();
+    };
+    await get(edge.url, '/listing', host);
+    await get(edge.url, '/detail', host);
+    expect((await get(edge.url, '/listing', host)).headers['cache-status']).toMatch(/hit/);
+    await get(edge.url, '/form', host, 'POST', 'x');
+    expect((await get(edge.url, '/listing', host)).headers['cache-status']).toMatch(/fwd=uri-miss/);
+    expect((await get(edge.url, '/detail', host)).headers['cache-status']).toMatch(/fwd=uri-miss/);
+  });
+
   it('honours request only-if-cached (504 when absent) and no-cache (revalidates)', async () => {
     const absent = await get(edge.url, '/oic', { ...host, 'cache-control': 'only-if-cached' });
     expect(absent.status).toBe(504);
