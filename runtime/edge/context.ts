@@ -1,6 +1,7 @@
 // Everything a traffic process needs to answer a request, built once at start (server.ts).
 import type { SiteTable } from '../lib/site.ts';
 import type { Observer } from './observe.ts';
+import type { RequestKeys } from './request-keys.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { MemoryStore } from './store/memory-store.ts';
 import type { SharedTier } from './store/tiers.ts';
@@ -23,6 +24,7 @@ export interface EdgeContext {
   readonly options: EdgeOptions;
   /** Cache fills in flight in this process, by primary key (request collapsing). */
   readonly inflight: Map<string, Promise<void>>;
+  readonly requestKeys: RequestKeys;
   /** Background revalidations in flight (stale-while-revalidate), by primary key. */
   readonly revalidating: Set<string>;
 }

@@ -11,6 +11,8 @@ export interface Exchange {
   /** The request-target as received (origin-form path and query). */
   readonly target: string;
   readonly url: URL;
+  /** The primary cache key. */
+  readonly key: string;
   readonly info: RequestInfo;
   readonly startedAt: number;
   cache: CacheResult;

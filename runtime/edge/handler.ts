@@ -1,13 +1,7 @@
 // The traffic request handler: site by Host, then the cache for GET and HEAD, pass-through (with
 // invalidation, RFC 9111 §4.4) for every other method, known or not.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  cacheKey,
-  decideServe,
-  invalidatedUrls,
-  isUnsafeMethod,
-  requestUrl,
-} from '../lib/http-cache/index.ts';
+import { cacheKey, decideServe, invalidatedUrls, isUnsafeMethod } from '../lib/http-cache/index.ts';
 import { cacheStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
 import { type Exchange, observeWhenDone } from './exchange.ts';
@@ -61,8 +55,8 @@ export function createEdgeHandler(ctx: EdgeContext) {
     // The scheme the client used (TLS ends at the ingress, which says so) is part of the cache
     // key, so a spoofed X-Forwarded-Proto cannot plant an https-specific answer for http users.
     const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-    const url = requestUrl(scheme, authority ?? '', target);
-    if (url === undefined) {
+    const resolved = ctx.requestKeys.resolve(site, scheme, authority ?? '', target);
+    if (resolved === undefined) {
       plain(
         res,
         400,
@@ -75,8 +69,9 @@ export function createEdgeHandler(ctx: EdgeContext) {
       req,
       res,
       site,
-      target: target.startsWith('/') ? target : url.pathname + url.search,
-      url,
+      target: target.startsWith('/') ? target : resolved.url.pathname + resolved.url.search,
+      url: resolved.url,
+      key: resolved.key,
       info: { method: req.method ?? 'GET', headers: req.headers },
       startedAt,
       cache: 'none',
@@ -130,7 +125,7 @@ function cacheable(ctx: EdgeContext, exchange: Exchange): Promise<void> | undefi
   if (site.cache.cookies === 'bypass' && req.headers.cookie !== undefined) {
     return forward(ctx, exchange, { fwd: 'bypass', detail: 'cookie' }).then(() => {});
   }
-  const key = cacheKey('GET', exchange.url, policiesOf(site).query);
+  const key = exchange.key;
   const object = ctx.memory.get(key);
   if (object !== undefined) {
     const variant = selectVariant(object, req.headers);

@@ -8,10 +8,21 @@ import { compressBody, isCompressibleType } from './compression.ts';
 import { viaToken } from './forward-headers.ts';
 import type { CompressedCoding, ContentCoding, StoredVariant } from './store/entry.ts';
 
-/** Whether the edge compresses this stored variant for clients that accept it. */
+const compressibleMemo = new WeakMap<StoredVariant, boolean>();
+
+/** Whether the edge compresses this stored variant for clients that accept it (memoised). */
 export function isCompressible(site: Site, variant: StoredVariant, minBytes: number): boolean {
-  if (!site.cache.compression || variant.status !== 200 || variant.body.length < minBytes)
-    return false;
+  if (!site.cache.compression) return false;
+  let known = compressibleMemo.get(variant);
+  if (known === undefined) {
+    known = variantIsCompressible(variant, minBytes);
+    compressibleMemo.set(variant, known);
+  }
+  return known;
+}
+
+function variantIsCompressible(variant: StoredVariant, minBytes: number): boolean {
+  if (variant.status !== 200 || variant.body.length < minBytes) return false;
   const headers = variant.headers;
   if (headers['content-encoding'] !== undefined || headers['content-range'] !== undefined)
     return false;

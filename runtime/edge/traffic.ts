@@ -9,6 +9,7 @@ import type { EdgeConfig } from './config.ts';
 import type { EdgeContext } from './context.ts';
 import { createObserver } from './observe.ts';
 import type { PurgeRequest } from './purge.ts';
+import { RequestKeys } from './request-keys.ts';
 import { createObjectStore, purgeStore } from './store/edge-cache.ts';
 import type { SharedTier } from './store/tiers.ts';
 import { createTrafficServer } from './traffic-server.ts';
@@ -63,6 +64,7 @@ export async function createTrafficProcess(options: {
     ),
     options: { maxObjectBytes: config.maxObjectBytes, compressMinBytes: config.compressMinBytes },
     inflight: new Map(),
+    requestKeys: new RequestKeys(),
     revalidating: new Set(),
   };
   const unsubscribe =
