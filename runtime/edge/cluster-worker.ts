@@ -112,9 +112,10 @@ export async function startClusterWorker(
       });
     }
   });
-  // Each worker has its own listening socket (SO_REUSEPORT): the kernel spreads connections and
-  // the primary never touches traffic.
-  await listen(traffic.server, config.trafficPort, config.host, true);
+  // The primary accepts connections and hands them to the workers in turn (node:cluster's
+  // round-robin): with long-lived keep-alive connections an even split matters more than the
+  // accept cost, which SO_REUSEPORT's hashing of a few dozen connections does not guarantee.
+  await listen(traffic.server, config.trafficPort, config.host);
   send({ edgeplane: 'listening' });
   process.on('SIGTERM', () => {
     void traffic.close().finally(() => process.exit(0));
