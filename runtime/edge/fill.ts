@@ -428,10 +428,12 @@ export async function fill(
       : method !== 'GET'
         ? 'method'
         : 'too-large';
+  // Cache-Status goes out before the body: `stored` is claimed only when the length is known to
+  // fit. A body of unknown length is stored if it ends within the limit, and says nothing here.
   const member = cacheStatus({
     fwd: options.fwd,
     fwdStatus: response.status,
-    stored: storable,
+    stored: storable && Number.isFinite(declaredLength),
     ...(storable ? {} : { detail: notStoredDetail }),
   });
   const clientHeaders = responseHeadersForClient(stripped, member);

@@ -41,7 +41,11 @@ describe('collapsing', () => {
     // Give every request time to arrive and join the fill before the origin answers.
     await sleep(500);
     for (const res of held.splice(0)) {
-      res.writeHead(200, { 'cache-control': 'max-age=60', 'content-type': 'text/plain' });
+      res.writeHead(200, {
+        'cache-control': 'max-age=60',
+        'content-type': 'text/plain',
+        'content-length': '10',
+      });
       res.end('one answer');
     }
     const all = await Promise.all(replies);
