@@ -1,6 +1,7 @@
 // The contract between the infrastructure and the runtime: the environment the runtime reads,
 // its ports and probe paths. components/cdn imports this module to build the Deployments, and
 // runtime/main.ts parses the same schema, so manifests and process cannot drift apart.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const runtimeRoles = ['edge', 'origin'] as const;
@@ -33,6 +34,16 @@ export const envNames = {
   cacheMemoryMb: 'EDGEPLANE_CACHE_MEMORY_MB',
   cacheDiskMb: 'EDGEPLANE_CACHE_DISK_MB',
   cacheDiskPath: 'EDGEPLANE_CACHE_DISK_PATH',
+  cacheMaxObjectMb: 'EDGEPLANE_CACHE_MAX_OBJECT_MB',
+  cacheMaxObjects: 'EDGEPLANE_CACHE_MAX_OBJECTS',
+  purgeToken: 'EDGEPLANE_PURGE_TOKEN',
+  requestLog: 'EDGEPLANE_REQUEST_LOG',
+  edgeWorkers: 'EDGEPLANE_EDGE_WORKERS',
+  upstreamConnectTimeoutMs: 'EDGEPLANE_UPSTREAM_CONNECT_TIMEOUT_MS',
+  upstreamFirstByteTimeoutMs: 'EDGEPLANE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
+  upstreamIdleTimeoutMs: 'EDGEPLANE_UPSTREAM_IDLE_TIMEOUT_MS',
+  compressMinBytes: 'EDGEPLANE_COMPRESS_MIN_BYTES',
+  listenAddress: 'EDGEPLANE_LISTEN_ADDRESS',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
 } as const;
 
@@ -41,7 +52,12 @@ export const secretEnvNames = [
   envNames.databaseUrl,
   envNames.redisUrl,
   envNames.edgeToken,
+  envNames.purgeToken,
 ] as const;
+
+/** Which requests the edge logs: none, only 5xx and errors, or every request (like an access log). */
+export const requestLogModes = ['off', 'errors', 'all'] as const;
+export type RequestLogMode = (typeof requestLogModes)[number];
 
 const port = z.coerce
   .number({ error: 'must be a port number, e.g. 8080' })
@@ -54,6 +70,12 @@ const megabytes = (example: number) =>
     .number({ error: `must be a number of megabytes, e.g. ${example}` })
     .int(`must be a whole number of megabytes, e.g. ${example}`)
     .min(0, `must not be negative, e.g. ${example}`);
+
+const count = (example: number, min: number) =>
+  z.coerce
+    .number({ error: `must be a whole number, e.g. ${example}` })
+    .int(`must be a whole number, e.g. ${example}`)
+    .min(min, `must be at least ${min}, e.g. ${example}`);
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z
@@ -92,6 +114,27 @@ const edgeEnv = z
     [envNames.cacheMemoryMb]: megabytes(256).default(256),
     [envNames.cacheDiskMb]: megabytes(1024).default(0),
     [envNames.cacheDiskPath]: z.string().min(1).optional(),
+    /** Responses larger than this are streamed through and never cached. */
+    [envNames.cacheMaxObjectMb]: count(16, 1).default(16),
+    /** Objects the memory tier holds at most, whatever their size (bounds heap pressure). */
+    [envNames.cacheMaxObjects]: count(200_000, 1).default(200_000),
+    /** Bearer token of the purge endpoint on the management port; purging is refused without it. */
+    [envNames.purgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
+    [envNames.requestLog]: z
+      .enum(requestLogModes, { error: `must be one of ${requestLogModes.join(', ')}` })
+      .default('all'),
+    /** Traffic worker processes; 0 means one per CPU core. */
+    [envNames.edgeWorkers]: count(2, 0).default(0),
+    [envNames.upstreamConnectTimeoutMs]: count(5000, 1).default(5000),
+    [envNames.upstreamFirstByteTimeoutMs]: count(30_000, 1).default(30_000),
+    [envNames.upstreamIdleTimeoutMs]: count(30_000, 1).default(30_000),
+    /** Bodies smaller than this are not compressed. */
+    [envNames.compressMinBytes]: count(1024, 0).default(1024),
+    /** Address the edge's listeners bind: all interfaces in a pod, 127.0.0.1 on a workstation. */
+    [envNames.listenAddress]: z
+      .string()
+      .refine((value) => isIP(value) !== 0, 'must be an IP address, e.g. 0.0.0.0 or 127.0.0.1')
+      .default('0.0.0.0'),
   })
   .superRefine((env, ctx) => {
     const origin = env[envNames.originUrl];

@@ -1,6 +1,9 @@
 // The real entry point, started as the container would start it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../test/harness/services/index.ts';
 
 const mainPath = join(process.cwd(), 'runtime', 'main.ts');
 
@@ -33,10 +36,60 @@ describe('runtime/main.ts', () => {
     expect(stderr).toContain('EDGEPLANE_ROLE: is required');
   });
 
-  it('gets past validation with a good environment', () => {
-    const { status, stderr } = run({ EDGEPLANE_ROLE: 'edge', EDGEPLANE_SITES_FILE: '/dev/null' });
-    expect(stderr).not.toContain('invalid runtime environment');
-    // The edge role itself arrives with issue #3; until then the build says so and exits 3.
-    expect(status).toBe(3);
+  it('exits 2 naming the problem when the edge sites file is invalid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'main-sites-'));
+    const sitesFile = join(dir, 'sites.yaml');
+    writeFileSync(sitesFile, 'sites:\n  - id: Bad Id\n    hosts: []\n    origin: ftp://x\n');
+    const { status, stderr } = run({ EDGEPLANE_ROLE: 'edge', EDGEPLANE_SITES_FILE: sitesFile });
+    rmSync(dir, { recursive: true, force: true });
+    expect(status).toBe(2);
+    expect(stderr).toContain('sites.0.id: must be a site id such as shop-example');
+    expect(stderr).toContain('sites.0.hosts: must list at least one hostname');
+    expect(stderr).toContain('sites.0.origin: must be an http: or https: URL');
+  });
+
+  it('starts the edge role, answers its readiness probe, and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'main-edge-'));
+    const sitesFile = join(dir, 'sites.json');
+    writeFileSync(
+      sitesFile,
+      JSON.stringify({ sites: [{ id: 'a', hosts: ['a.test'], origin: 'http://127.0.0.1:9' }] }),
+    );
+    const trafficPort = await freePort();
+    const managementPort = await freePort();
+    const child = spawn(process.execPath, [mainPath], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        EDGEPLANE_ROLE: 'edge',
+        EDGEPLANE_SITES_FILE: sitesFile,
+        EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
+        EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
+        EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
+        EDGEPLANE_EDGE_WORKERS: '1',
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    try {
+      let ready = 0;
+      for (let i = 0; i < 100 && ready !== 200; i++) {
+        ready = await fetch(`http://127.0.0.1:${managementPort}/readyz`).then(
+          (response) => response.status,
+          () => 0,
+        );
+        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(ready).toBe(200);
+      const unknown = await fetch(`http://127.0.0.1:${trafficPort}/`, {
+        headers: { host: 'b.test' },
+      });
+      expect(unknown.status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 // The runtime's entry point: one image, the role chosen by EDGEPLANE_ROLE.
 import { parseRuntimeEnv, type RuntimeEnv, RuntimeEnvError } from './contract.ts';
 
-/** Exit codes: 2 for a bad environment, 3 for a role this build does not contain yet. */
+/** Exit codes: 2 for a bad environment or sites file, 3 for a role this build does not contain yet. */
 export async function main(env: Record<string, string | undefined>): Promise<number> {
   let runtimeEnv: RuntimeEnv;
   try {
@@ -13,7 +13,11 @@ export async function main(env: Record<string, string | undefined>): Promise<num
     }
     throw error;
   }
-  // The edge (issue #3) and origin (issue #5) roles are not built yet.
+  if (runtimeEnv.EDGEPLANE_ROLE === 'edge') {
+    const { runEdge } = await import('./edge/index.ts');
+    return runEdge(runtimeEnv);
+  }
+  // The origin role (issue #5) is not built yet.
   process.stderr.write(
     `edgeplane: role ${runtimeEnv.EDGEPLANE_ROLE} is not part of this build yet\n`,
   );

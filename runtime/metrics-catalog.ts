@@ -52,6 +52,12 @@ export const metricCatalog = {
     help: 'Objects evicted to stay within the byte bound, by tier.',
     labels: ['tier'],
   },
+  edgeOriginErrors: {
+    name: 'edgeplane_edge_origin_errors_total',
+    type: 'counter',
+    help: 'Upstream requests that failed, by site and failure (connect, timeout, reset).',
+    labels: ['site', 'failure'],
+  },
   edgePurges: {
     name: 'edgeplane_edge_purges_total',
     type: 'counter',

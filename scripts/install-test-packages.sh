@@ -3,6 +3,8 @@
 # prometheus (promtool checks and unit-tests the alert rules), prometheus-alertmanager (amtool
 # checks the Alertmanager config and its routes).
 set -euo pipefail
+# bench/*.test.ts check the rendered nginx config with `nginx -t` and run the wrk Lua scripts in wrk.
+"$(dirname "${BASH_SOURCE[0]}")/install-bench-packages.sh"
 declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager)
 
 missing=()

@@ -1,0 +1,50 @@
+// The edge's settings, read from the contract's environment (runtime/contract.ts).
+import { availableParallelism } from 'node:os';
+import type { EdgeEnv } from '../contract.ts';
+
+export interface EdgeConfig {
+  trafficPort: number;
+  managementPort: number;
+  /** Listen address; 0.0.0.0 in a container, 127.0.0.1 in tests and benchmarks. */
+  host: string;
+  region: string;
+  logLevel: string;
+  requestLog: EdgeEnv['EDGEPLANE_REQUEST_LOG'];
+  sitesFile: string | undefined;
+  memoryBytes: number;
+  maxObjects: number;
+  maxObjectBytes: number;
+  diskBytes: number;
+  diskPath: string | undefined;
+  purgeToken: string | undefined;
+  workers: number;
+  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+  compressMinBytes: number;
+}
+
+const mb = 1024 * 1024;
+
+export function edgeConfigFrom(env: EdgeEnv, host = env.EDGEPLANE_LISTEN_ADDRESS): EdgeConfig {
+  return {
+    trafficPort: env.EDGEPLANE_TRAFFIC_PORT,
+    managementPort: env.EDGEPLANE_MANAGEMENT_PORT,
+    host,
+    region: env.EDGEPLANE_REGION,
+    logLevel: env.EDGEPLANE_LOG_LEVEL,
+    requestLog: env.EDGEPLANE_REQUEST_LOG,
+    sitesFile: env.EDGEPLANE_SITES_FILE,
+    memoryBytes: env.EDGEPLANE_CACHE_MEMORY_MB * mb,
+    maxObjects: env.EDGEPLANE_CACHE_MAX_OBJECTS,
+    maxObjectBytes: env.EDGEPLANE_CACHE_MAX_OBJECT_MB * mb,
+    diskBytes: env.EDGEPLANE_CACHE_DISK_MB * mb,
+    diskPath: env.EDGEPLANE_CACHE_DISK_PATH,
+    purgeToken: env.EDGEPLANE_PURGE_TOKEN,
+    workers: env.EDGEPLANE_EDGE_WORKERS === 0 ? availableParallelism() : env.EDGEPLANE_EDGE_WORKERS,
+    upstream: {
+      connectTimeoutMs: env.EDGEPLANE_UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: env.EDGEPLANE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeoutMs: env.EDGEPLANE_UPSTREAM_IDLE_TIMEOUT_MS,
+    },
+    compressMinBytes: env.EDGEPLANE_COMPRESS_MIN_BYTES,
+  };
+}

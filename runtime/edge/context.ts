@@ -1,0 +1,30 @@
+// Everything a traffic process needs to answer a request, built once at start (server.ts).
+import type { SiteTable } from '../lib/site.ts';
+import type { Observer } from './observe.ts';
+import type { RequestKeys } from './request-keys.ts';
+import type { CachedObject } from './store/entry.ts';
+import type { MemoryStore } from './store/memory-store.ts';
+import type { SharedTier } from './store/tiers.ts';
+import type { Upstream } from './upstream.ts';
+
+export interface EdgeOptions {
+  /** Responses larger than this are streamed through and not stored. */
+  maxObjectBytes: number;
+  /** Bodies smaller than this are not compressed. */
+  compressMinBytes: number;
+}
+
+export interface EdgeContext {
+  /** Replaced whole when the site source reports a change. */
+  sites: SiteTable;
+  readonly memory: MemoryStore<CachedObject>;
+  readonly tier: SharedTier;
+  readonly upstream: Upstream;
+  readonly observer: Observer;
+  readonly options: EdgeOptions;
+  /** Cache fills in flight in this process, by primary key (request collapsing). */
+  readonly inflight: Map<string, Promise<void>>;
+  readonly requestKeys: RequestKeys;
+  /** Background revalidations in flight (stale-while-revalidate), by primary key. */
+  readonly revalidating: Set<string>;
+}

@@ -1,0 +1,546 @@
+// Going forward to the origin: cache fills (streamed to the client while buffered for the store,
+// up to the max object size), revalidations (304 freshens the stored variant, RFC 9111 §4.3.4),
+// stale-if-error, and plain pass-through for what is not cacheable.
+import type { Writable } from 'node:stream';
+import {
+  type CacheStatus,
+  type FwdReason,
+  freshenStoredResponse,
+  headResponseEffect,
+  isOriginErrorStatus,
+  type MutableHeaders,
+  selectNotModifiedTargets,
+  staleOnErrorAllowed,
+  storability,
+  stripHopByHop,
+  withDateHeader,
+} from '../lib/http-cache/index.ts';
+import { appendCacheStatus, cacheStatus } from './cache-status.ts';
+import { compressStream, isCompressibleType } from './compression.ts';
+import type { EdgeContext } from './context.ts';
+import type { Exchange } from './exchange.ts';
+import { forwardRequestHeaders, viaToken } from './forward-headers.ts';
+import { relayInterim } from './interim.ts';
+import { surrogateKeysOf } from './purge.ts';
+import { negotiateCoding, varyWithAcceptEncoding } from './representation.ts';
+import { serveStored } from './serve-stored.ts';
+import { policiesOf } from './site-policy.ts';
+import type { CachedObject, StoredVariant } from './store/entry.ts';
+import { classifyUpstreamError, UpstreamError, type UpstreamResponse } from './upstream.ts';
+import { objectWith, selectVariant, timingOf, withFastPath } from './variants.ts';
+
+/** Client conditionals and ranges are answered by the edge, so a fill asks for the whole 200. */
+const fillDroppedFields = [
+  'if-none-match',
+  'if-modified-since',
+  'if-match',
+  'if-unmodified-since',
+  'if-range',
+  'range',
+];
+
+export interface FillOptions {
+  key: string;
+  fwd: FwdReason;
+  /** This process holds the shared fill lock and must store or release it. */
+  lead: boolean;
+  /** The stored variant being revalidated, with the conditional headers to send. */
+  stale?: {
+    object: CachedObject;
+    variant: StoredVariant;
+    conditional: Readonly<Record<string, string>>;
+  };
+  /** Background revalidation: nothing is written to the exchange's client. */
+  background?: boolean;
+}
+
+function originTarget(exchange: Exchange): { origin: string; path: string; host: string } {
+  const origin = new URL(exchange.site.origin);
+  const base = origin.pathname === '/' ? '' : origin.pathname.replace(/\/$/, '');
+  return { origin: origin.origin, path: `${base}${exchange.target}`, host: origin.host };
+}
+
+async function requestUpstream(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  method: string,
+  headers: string[],
+  withBody: boolean,
+  interim = true,
+): Promise<{ response: UpstreamResponse; requestTime: number; responseTime: number }> {
+  const target = originTarget(exchange);
+  const requestTime = Date.now();
+  const started = performance.now();
+  try {
+    const response = await ctx.upstream.request({
+      origin: target.origin,
+      path: target.path,
+      method,
+      headers,
+      body: withBody ? exchange.req : null,
+      onInterim: interim
+        ? (status, fields) => relayInterim(exchange.res, status, fields)
+        : undefined,
+    });
+    ctx.observer.originLatency(exchange.site.id, (performance.now() - started) / 1000);
+    return { response, requestTime, responseTime: Date.now() };
+  } catch (error) {
+    const failure = classifyUpstreamError(error);
+    ctx.observer.originError(exchange.site.id, failure.failure);
+    throw failure;
+  }
+}
+
+/** 502 for a refused or broken connection, 504 for a timeout; the client learns which, not why. */
+export function answerUpstreamError(
+  exchange: Exchange,
+  error: UpstreamError,
+  fwd: FwdReason,
+): void {
+  const { res } = exchange;
+  exchange.cache = 'error';
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const status = error.failure === 'timeout' ? 504 : 502;
+  const body = `${status === 504 ? 'origin timed out' : 'origin unreachable'} for site ${exchange.site.id}\n`;
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'cache-status': cacheStatus({ fwd, detail: `origin-${error.failure}` }),
+    via: viaToken,
+  });
+  res.end(body);
+}
+
+function responseHeadersForClient(upstream: MutableHeaders, member: string): MutableHeaders {
+  const headers: MutableHeaders = { ...upstream };
+  const via = headers.via;
+  headers.via =
+    via === undefined ? viaToken : `${Array.isArray(via) ? via.join(', ') : via}, ${viaToken}`;
+  headers['cache-status'] = appendCacheStatus(
+    headers['cache-status'] === undefined ? undefined : String(headers['cache-status']),
+    member,
+  );
+  return headers;
+}
+
+/** Pass-through: any method, nothing stored. Unsafe methods invalidate what they touch (§4.4). */
+export async function forward(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  status: CacheStatus,
+): Promise<{ status: number; headers: MutableHeaders } | undefined> {
+  const { req, res } = exchange;
+  const target = originTarget(exchange);
+  const headers = forwardRequestHeaders(req.rawHeaders, req.headers, {
+    originHost: target.host,
+    clientAddress: req.socket.remoteAddress,
+  });
+  const hasBody =
+    req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  let upstream: Awaited<ReturnType<typeof requestUpstream>>;
+  try {
+    upstream = await requestUpstream(ctx, exchange, exchange.info.method, headers, hasBody);
+  } catch (error) {
+    answerUpstreamError(exchange, error as UpstreamError, status.fwd ?? 'bypass');
+    return undefined;
+  }
+  exchange.cache = 'pass';
+  const out = stripHopByHop(upstream.response.headers);
+  delete out['surrogate-key'];
+  delete out['cache-tag'];
+  res.writeHead(upstream.response.status, responseHeadersForClient(out, cacheStatus(status)));
+  await streamBody(exchange, upstream.response, res, undefined, 0);
+  return { status: upstream.response.status, headers: out };
+}
+
+/**
+ * Copies the upstream body to the client (or a compressor in front of it), keeping a copy of up
+ * to `keepLimit` bytes; returns the copy, or undefined when the body outgrew the limit (then it
+ * was only streamed) or failed midway.
+ */
+async function streamBody(
+  exchange: Exchange,
+  upstream: UpstreamResponse,
+  sink: Writable | undefined,
+  keep: Buffer[] | undefined,
+  keepLimit: number,
+): Promise<Buffer | undefined> {
+  let kept = keep;
+  let size = 0;
+  let sent = 0;
+  const client = exchange.res;
+  try {
+    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      if (kept !== undefined) {
+        size += chunk.length;
+        if (size > keepLimit) kept = undefined;
+        else kept.push(chunk);
+      }
+      if (sink !== undefined && !client.destroyed) {
+        sent += chunk.length;
+        if (!sink.write(chunk)) await drained(sink, client);
+      }
+    }
+  } catch (error) {
+    // The origin broke off midway: the client gets a truncated response, the cache nothing.
+    exchange.cache = 'error';
+    if (sink !== undefined) sink.destroy(error as Error);
+    client.destroy();
+    return undefined;
+  }
+  exchange.bytes += sent;
+  if (sink !== undefined && !client.destroyed) sink.end();
+  return kept === undefined ? undefined : Buffer.concat(kept, size);
+}
+
+/** Resolves when the sink drains or the client goes away, leaving no listener behind. */
+function drained(sink: Writable, client: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sink.off('drain', done);
+      client.off('close', done);
+      resolve();
+    };
+    sink.on('drain', done);
+    client.on('close', done);
+  });
+}
+
+/**
+ * A forward request for a GET or HEAD the cache could not answer: fill (store what the RFC lets
+ * us), revalidate a stale variant, or fall back to it when the origin fails.
+ */
+export async function fill(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  options: FillOptions,
+): Promise<void> {
+  const { req, res, site } = exchange;
+  const policy = policiesOf(site).cache;
+  const release = () => {
+    if (options.lead) ctx.tier.release(options.key, options.background === true);
+  };
+  const target = originTarget(exchange);
+  const method = options.background ? 'GET' : exchange.info.method;
+  const headers = forwardRequestHeaders(req.rawHeaders, req.headers, {
+    originHost: target.host,
+    clientAddress: req.socket.remoteAddress,
+    drop: method === 'GET' ? fillDroppedFields : [],
+    set: options.stale?.conditional ? { ...options.stale.conditional } : undefined,
+  });
+
+  const serveStaleOnError = (detail: string): boolean => {
+    const stale = options.stale;
+    if (stale === undefined || options.background) return false;
+    if (!staleOnErrorAllowed(exchange.info, stale.variant, Date.now(), policy)) return false;
+    exchange.cache = 'stale';
+    const timing = timingOf(stale.variant, policy, Date.now());
+    void serveStored(ctx, exchange, stale.object, stale.variant, {
+      status: { fwd: 'stale', detail },
+      ageMs: timing.ageMs,
+      ttlMs: timing.ttlMs,
+    });
+    return true;
+  };
+
+  let upstream: Awaited<ReturnType<typeof requestUpstream>>;
+  try {
+    upstream = await requestUpstream(ctx, exchange, method, headers, false, !options.background);
+  } catch (error) {
+    release();
+    if (options.background) return;
+    if (!serveStaleOnError('stale-if-error'))
+      answerUpstreamError(exchange, error as UpstreamError, options.fwd);
+    return;
+  }
+  const { response, requestTime, responseTime } = upstream;
+
+  if (
+    options.stale !== undefined &&
+    isOriginErrorStatus(response.status) &&
+    serveStaleOnError('stale-if-error')
+  ) {
+    response.body.resume();
+    release();
+    return;
+  }
+
+  if (response.status === 304 && options.stale !== undefined) {
+    response.body.resume();
+    const { object } = options.stale;
+    const targets = selectNotModifiedTargets(response.headers, object.variants);
+    if (targets.length > 0) {
+      const variants = object.variants.map((variant, index) => {
+        if (!targets.includes(index)) return variant;
+        const freshened = freshenStoredResponse(
+          variant,
+          { status: 304, headers: response.headers },
+          requestTime,
+          responseTime,
+        );
+        const updated: StoredVariant = {
+          ...variant,
+          headers: freshened.headers as MutableHeaders,
+          requestTime: freshened.requestTime,
+          responseTime: freshened.responseTime,
+          invalidatedAt: undefined,
+          wire: undefined,
+        };
+        return withFastPath(updated, policy);
+      });
+      const updatedObject: CachedObject = { ...object, variants };
+      ctx.memory.set(updatedObject.key, updatedObject);
+      ctx.tier.store(updatedObject);
+      if (options.background) return;
+      const chosen =
+        variants[object.variants.indexOf(options.stale.variant)] ?? variants[targets[0] ?? 0];
+      if (chosen === undefined) return;
+      exchange.cache = 'revalidated';
+      const timing = timingOf(chosen, policy, Date.now());
+      await serveStored(ctx, exchange, updatedObject, chosen, {
+        status: { fwd: 'stale', fwdStatus: 304 },
+        ageMs: timing.ageMs,
+        ttlMs: timing.ttlMs,
+      });
+      return;
+    }
+    // A 304 that matches nothing stored: ask again without conditionals.
+    release();
+    await fill(ctx, exchange, { ...options, stale: undefined, lead: false });
+    return;
+  }
+
+  // A 200 to a HEAD refreshes the stored GET it matches, or marks it stale (RFC 9111 §4.3.5).
+  if (method === 'HEAD' && response.status === 200 && options.stale !== undefined) {
+    const { object, variant } = options.stale;
+    const index = object.variants.indexOf(variant);
+    if (index !== -1) {
+      const effect = headResponseEffect(variant.headers, response.headers);
+      const updated: StoredVariant =
+        effect === 'freshen'
+          ? (() => {
+              const freshened = freshenStoredResponse(
+                variant,
+                { status: 200, headers: response.headers },
+                requestTime,
+                responseTime,
+              );
+              return withFastPath(
+                {
+                  ...variant,
+                  headers: freshened.headers as MutableHeaders,
+                  requestTime: freshened.requestTime,
+                  responseTime: freshened.responseTime,
+                  invalidatedAt: undefined,
+                  wire: undefined,
+                },
+                policy,
+              );
+            })()
+          : { ...variant, invalidatedAt: responseTime, fast: undefined };
+      const variants = object.variants.map((one, i) => (i === index ? updated : one));
+      const updatedObject: CachedObject = { ...object, variants };
+      ctx.memory.set(updatedObject.key, updatedObject);
+      ctx.tier.store(updatedObject);
+    }
+  }
+
+  const stripped = stripHopByHop(response.headers);
+  const tags = surrogateKeysOf(stripped['surrogate-key'], stripped['cache-tag']);
+  // Surrogate keys are for the CDN, not for clients (as Fastly and Cloudflare do).
+  delete stripped['surrogate-key'];
+  delete stripped['cache-tag'];
+  const verdict = storability(
+    { method, headers: exchange.info.headers },
+    { status: response.status, headers: stripped },
+    policy,
+  );
+  const declaredLength = Number(response.headers['content-length'] ?? Number.NaN);
+  const hasCookie = stripped['set-cookie'] !== undefined;
+  const storable =
+    method === 'GET' &&
+    verdict.storable &&
+    !hasCookie &&
+    !(declaredLength > ctx.options.maxObjectBytes);
+
+  if (options.background) {
+    if (!storable) {
+      response.body.resume();
+      release();
+      return;
+    }
+    const body = await streamBody(exchange, response, undefined, [], ctx.options.maxObjectBytes);
+    if (body === undefined) {
+      release();
+      return;
+    }
+    store(ctx, exchange, options, {
+      stripped,
+      tags,
+      omit: verdict.storable ? verdict.omitFields : [],
+      status: response.status,
+      body,
+      requestTime,
+      responseTime,
+    });
+    return;
+  }
+
+  // A Range request on a miss: fill the whole object (it is small enough to store), then answer
+  // the range from it, as for a hit.
+  if (storable && req.headers.range !== undefined && Number.isFinite(declaredLength)) {
+    const body = await streamBody(exchange, response, undefined, [], ctx.options.maxObjectBytes);
+    if (body === undefined) {
+      release();
+      if (!res.headersSent)
+        answerUpstreamError(exchange, new UpstreamError('reset', undefined), options.fwd);
+      return;
+    }
+    const object = store(ctx, exchange, options, {
+      stripped,
+      tags,
+      omit: verdict.storable ? verdict.omitFields : [],
+      status: response.status,
+      body,
+      requestTime,
+      responseTime,
+    });
+    const variant = selectVariant(object, exchange.info.headers);
+    if (variant === undefined) return;
+    exchange.cache = 'miss';
+    const timing = timingOf(variant, policy, Date.now());
+    await serveStored(ctx, exchange, object, variant, {
+      status: { fwd: options.fwd, fwdStatus: response.status, stored: true },
+      ageMs: timing.ageMs,
+      ttlMs: timing.ttlMs,
+    });
+    return;
+  }
+
+  const notStoredDetail = !verdict.storable
+    ? verdict.reason
+    : hasCookie
+      ? 'set-cookie'
+      : method !== 'GET'
+        ? 'method'
+        : 'too-large';
+  // Cache-Status goes out before the body: `stored` is claimed only when the length is known to
+  // fit. A body of unknown length is stored if it ends within the limit, and says nothing here.
+  const member = cacheStatus({
+    fwd: options.fwd,
+    fwdStatus: response.status,
+    stored: storable && Number.isFinite(declaredLength),
+    ...(storable ? {} : { detail: notStoredDetail }),
+  });
+  const clientHeaders = responseHeadersForClient(stripped, member);
+
+  // Compress on the way through when the edge would compress the stored copy too.
+  const type = stripped['content-type'];
+  const compressible =
+    site.cache.compression &&
+    response.status === 200 &&
+    stripped['content-encoding'] === undefined &&
+    !(declaredLength < ctx.options.compressMinBytes) &&
+    isCompressibleType(typeof type === 'string' ? type : undefined) &&
+    !String(stripped['cache-control'] ?? '')
+      .toLowerCase()
+      .includes('no-transform');
+  const coding =
+    compressible && method === 'GET' ? negotiateCoding(exchange.info.headers) : 'identity';
+  let sink: Writable = res;
+  if (compressible) clientHeaders.vary = varyWithAcceptEncoding(clientHeaders.vary);
+  if (coding !== 'identity') {
+    delete clientHeaders['content-length'];
+    clientHeaders['content-encoding'] = coding;
+    const etag = clientHeaders.etag;
+    if (typeof etag === 'string' && !etag.startsWith('W/')) clientHeaders.etag = `W/${etag}`;
+    const compressor = compressStream(coding);
+    compressor.pipe(res);
+    sink = compressor;
+  }
+  exchange.cache = storable ? 'miss' : 'pass';
+  res.writeHead(response.status, clientHeaders);
+  if (method === 'HEAD') {
+    response.body.resume();
+    res.end();
+    release();
+    return;
+  }
+  const body = await streamBody(
+    exchange,
+    response,
+    sink,
+    storable ? [] : undefined,
+    ctx.options.maxObjectBytes,
+  );
+  if (!storable || body === undefined) {
+    release();
+    return;
+  }
+  store(ctx, exchange, options, {
+    stripped,
+    tags,
+    omit: verdict.storable ? verdict.omitFields : [],
+    status: response.status,
+    body,
+    requestTime,
+    responseTime,
+  });
+}
+
+function store(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  options: FillOptions,
+  fresh: {
+    stripped: MutableHeaders;
+    tags: string[];
+    omit: readonly string[];
+    status: number;
+    body: Buffer;
+    requestTime: number;
+    responseTime: number;
+  },
+): CachedObject {
+  const headers = { ...fresh.stripped };
+  for (const name of fresh.omit) delete headers[name];
+  // RFC 9110 §6.6.1: a cache adds the Date its clock saw when the origin sent none.
+  if (headers.date === undefined)
+    headers.date = String(withDateHeader({}, fresh.responseTime).date);
+  delete headers['transfer-encoding'];
+  headers['content-length'] = String(fresh.body.length);
+  const path = exchange.url.pathname + exchange.url.search;
+  const previous = ctx.memory.peek(options.key);
+  const object = objectWith(
+    previous,
+    { key: options.key, siteId: exchange.site.id, path: pathForPurge(options.key, path) },
+    {
+      requestHeaders: exchange.info.headers,
+      status: fresh.status,
+      headers,
+      body: fresh.body,
+      requestTime: fresh.requestTime,
+      responseTime: fresh.responseTime,
+      tags: fresh.tags,
+    },
+    policiesOf(exchange.site).cache,
+  );
+  ctx.memory.set(object.key, object);
+  ctx.tier.store(object);
+  return object;
+}
+
+/** The path and query as the cache key has them (query normalised by the site's policy). */
+export function pathForPurge(key: string, fallback: string): string {
+  const space = key.indexOf(' ');
+  try {
+    const url = new URL(key.slice(space + 1));
+    return url.pathname + url.search;
+  } catch {
+    return fallback;
+  }
+}

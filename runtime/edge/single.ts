@@ -1,0 +1,75 @@
+// The edge in one process: traffic, cache (memory + optional disk) and management port together.
+// Used with EDGEPLANE_EDGE_WORKERS=1, and by tests that need no worker processes.
+import { Registry } from 'prom-client';
+import type { Logger } from '../lib/logger.ts';
+import type { SiteSource } from '../lib/site.ts';
+import { registerCacheGauges } from './cache-gauges.ts';
+import type { EdgeConfig } from './config.ts';
+import { createManagementServer } from './management.ts';
+import { normalisePurge } from './purge.ts';
+import { DiskStore } from './store/disk-store.ts';
+import { LocalTier } from './store/tiers.ts';
+import { createTrafficProcess, listen, type RunningEdgeHandle } from './traffic.ts';
+
+export type RunningEdge = RunningEdgeHandle;
+
+export async function startSingleEdge(
+  config: EdgeConfig,
+  sites: SiteSource,
+  logger: Logger,
+): Promise<RunningEdge> {
+  const registry = new Registry();
+  let disk: DiskStore | undefined;
+  if (config.diskBytes > 0 && config.diskPath !== undefined) {
+    disk = new DiskStore(config.diskPath, config.diskBytes);
+    await disk.load();
+    logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
+  }
+  let tier: LocalTier | undefined;
+  const traffic = await createTrafficProcess({
+    config,
+    sites,
+    tier: (purgeLocal) => {
+      tier = new LocalTier(disk, purgeLocal);
+      return tier;
+    },
+    memoryBytes: config.memoryBytes,
+    registry,
+    logger,
+  });
+  const memory = traffic.ctx.memory;
+  const gauges = registerCacheGauges(registry, () => ({
+    memory: { bytes: memory.bytes, objects: memory.objects, evictions: memory.evictions },
+    disk: tier?.stats().disk,
+  }));
+  let ready = false;
+  const management = createManagementServer({
+    ready: () => ready,
+    metrics: async () => {
+      gauges.refresh();
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+    purge: async (purge) => {
+      gauges.purges.labels(purge.kind, purge.mode).inc();
+      return traffic.ctx.tier.purgeEverywhere(normalisePurge(purge, traffic.ctx.sites));
+    },
+    purgeToken: config.purgeToken,
+    logger,
+  });
+  const managementPort = await listen(management, config.managementPort, config.host);
+  const trafficPort = await listen(traffic.server, config.trafficPort, config.host);
+  ready = true;
+  logger.info({ trafficPort, managementPort, workers: 1 }, 'edge listening');
+  return {
+    trafficPort,
+    managementPort,
+    async close() {
+      ready = false;
+      await traffic.close();
+      await new Promise<void>((resolve) => {
+        management.close(() => resolve());
+        management.closeAllConnections();
+      });
+    },
+  };
+}

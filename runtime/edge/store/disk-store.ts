@@ -1,0 +1,208 @@
+// The optional disk tier: one file per cached object under EDGEPLANE_CACHE_DISK_PATH, bounded by
+// bytes with LRU eviction, and rebuilt from the files at start so the cache survives a restart.
+// File layout: 4-byte big-endian length of a JSON header, the header (key, site, path, Vary,
+// variants' metadata with body lengths), then the variant bodies back to back.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PurgeRequest } from '../purge.ts';
+import { purgeMatches } from '../purge.ts';
+import type { CachedObject, StoredVariant } from './entry.ts';
+
+interface DiskIndexEntry {
+  file: string;
+  size: number;
+  siteId: string;
+  path: string;
+  tags: string[];
+}
+
+interface FileHeader {
+  key: string;
+  siteId: string;
+  path: string;
+  vary: string[];
+  variants: (Omit<StoredVariant, 'body' | 'wire' | 'compressed' | 'fast'> & {
+    bodyLength: number;
+  })[];
+}
+
+const suffix = '.obj';
+
+export class DiskStore {
+  private readonly index = new Map<string, DiskIndexEntry>();
+  private bytesHeld = 0;
+  private evicted = 0;
+  readonly directory: string;
+  private readonly maxBytes: number;
+
+  constructor(directory: string, maxBytes: number) {
+    this.directory = directory;
+    this.maxBytes = maxBytes;
+  }
+
+  get bytes(): number {
+    return this.bytesHeld;
+  }
+  get objects(): number {
+    return this.index.size;
+  }
+  get evictions(): number {
+    return this.evicted;
+  }
+
+  /** Reads every object header in the directory, oldest first, so LRU order survives roughly. */
+  async load(): Promise<void> {
+    await mkdir(this.directory, { recursive: true });
+    const found: { key: string; entry: DiskIndexEntry; mtime: number }[] = [];
+    for (const name of await readdir(this.directory)) {
+      const file = join(this.directory, name);
+      if (!name.endsWith(suffix)) {
+        if (name.endsWith('.tmp')) await unlink(file).catch(() => {});
+        continue;
+      }
+      try {
+        const header = await readHeader(file);
+        const info = await stat(file);
+        found.push({
+          key: header.key,
+          mtime: info.mtimeMs,
+          entry: {
+            file,
+            size: info.size,
+            siteId: header.siteId,
+            path: header.path,
+            tags: [...new Set(header.variants.flatMap((variant) => [...variant.tags]))],
+          },
+        });
+      } catch {
+        await unlink(file).catch(() => {});
+      }
+    }
+    found.sort((a, b) => a.mtime - b.mtime);
+    for (const { key, entry } of found) {
+      this.index.set(key, entry);
+      this.bytesHeld += entry.size;
+    }
+    await this.evictToFit();
+  }
+
+  async get(key: string): Promise<CachedObject | undefined> {
+    const entry = this.index.get(key);
+    if (entry === undefined) return undefined;
+    this.index.delete(key);
+    this.index.set(key, entry);
+    try {
+      return decode(await readFile(entry.file));
+    } catch {
+      this.remove(key);
+      return undefined;
+    }
+  }
+
+  async set(object: CachedObject): Promise<void> {
+    const data = encode(object);
+    if (data.length > this.maxBytes) return;
+    const file = join(
+      this.directory,
+      `${createHash('sha256').update(object.key).digest('hex')}${suffix}`,
+    );
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, data);
+    await rename(temporary, file);
+    const previous = this.index.get(object.key);
+    if (previous !== undefined) {
+      this.bytesHeld -= previous.size;
+      this.index.delete(object.key);
+    }
+    this.index.set(object.key, {
+      file,
+      size: data.length,
+      siteId: object.siteId,
+      path: object.path,
+      tags: [...new Set(object.variants.flatMap((variant) => [...variant.tags]))],
+    });
+    this.bytesHeld += data.length;
+    await this.evictToFit();
+  }
+
+  /** Purges remove from disk in both modes: a soft-purged object lives on stale in memory. */
+  purge(purge: PurgeRequest): number {
+    let touched = 0;
+    for (const [key, entry] of [...this.index]) {
+      const matches = purgeMatches(purge, {
+        key,
+        siteId: entry.siteId,
+        path: entry.path,
+        vary: [],
+        variants: [{ tags: entry.tags } as unknown as StoredVariant],
+      });
+      if (!matches) continue;
+      touched++;
+      this.remove(key);
+    }
+    return touched;
+  }
+
+  private remove(key: string): void {
+    const entry = this.index.get(key);
+    if (entry === undefined) return;
+    this.index.delete(key);
+    this.bytesHeld -= entry.size;
+    unlink(entry.file).catch(() => {});
+  }
+
+  private async evictToFit(): Promise<void> {
+    while (this.bytesHeld > this.maxBytes) {
+      const oldest = this.index.keys().next();
+      if (oldest.done) return;
+      this.remove(oldest.value);
+      this.evicted++;
+    }
+  }
+}
+
+function encode(object: CachedObject): Buffer {
+  const header: FileHeader = {
+    key: object.key,
+    siteId: object.siteId,
+    path: object.path,
+    vary: [...object.vary],
+    variants: object.variants.map(
+      ({ body, wire: _wire, compressed: _compressed, fast: _fast, ...meta }) => ({
+        ...meta,
+        bodyLength: body.length,
+      }),
+    ),
+  };
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(json.length);
+  return Buffer.concat([length, json, ...object.variants.map((variant) => variant.body)]);
+}
+
+function decode(data: Buffer): CachedObject {
+  const length = data.readUInt32BE(0);
+  const header = JSON.parse(data.subarray(4, 4 + length).toString('utf8')) as FileHeader;
+  let offset = 4 + length;
+  const variants: StoredVariant[] = header.variants.map(({ bodyLength, ...meta }) => {
+    const body = data.subarray(offset, offset + bodyLength);
+    offset += bodyLength;
+    return { ...meta, body };
+  });
+  return { key: header.key, siteId: header.siteId, path: header.path, vary: header.vary, variants };
+}
+
+async function readHeader(file: string): Promise<FileHeader> {
+  const handle = await open(file, 'r');
+  try {
+    const lengthBytes = Buffer.alloc(4);
+    await handle.read(lengthBytes, 0, 4, 0);
+    const length = lengthBytes.readUInt32BE(0);
+    const json = Buffer.alloc(length);
+    await handle.read(json, 0, length, 4);
+    return JSON.parse(json.toString('utf8')) as FileHeader;
+  } finally {
+    await handle.close();
+  }
+}

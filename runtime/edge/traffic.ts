@@ -1,0 +1,113 @@
+// Builds what a traffic-serving process runs: sites, cache, upstream pool, metrics, handler.
+// Used by the single-process edge and by each worker of the multi-process one.
+import type { Server } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../lib/logger.ts';
+import { registerMetrics } from '../lib/metrics.ts';
+import { type SiteSource, SiteTable } from '../lib/site.ts';
+import type { EdgeConfig } from './config.ts';
+import type { EdgeContext } from './context.ts';
+import { createObserver } from './observe.ts';
+import type { PurgeRequest } from './purge.ts';
+import { RequestKeys } from './request-keys.ts';
+import { createObjectStore, purgeStore } from './store/edge-cache.ts';
+import type { SharedTier } from './store/tiers.ts';
+import { createTrafficServer } from './traffic-server.ts';
+import { Upstream } from './upstream.ts';
+
+export interface TrafficProcess {
+  ctx: EdgeContext;
+  server: Server;
+  /** Applies a purge to this process's memory tier. */
+  purgeLocal(purge: PurgeRequest): number;
+  stopWatchingSites(): void;
+  close(): Promise<void>;
+}
+
+export async function createTrafficProcess(options: {
+  config: EdgeConfig;
+  sites: SiteSource;
+  /** The shared tier; given the process's own purge function for the single-process case. */
+  tier: (purgeLocal: (purge: PurgeRequest) => number) => SharedTier;
+  memoryBytes: number;
+  registry: Registry;
+  logger: Logger;
+}): Promise<TrafficProcess> {
+  const { config, registry, logger } = options;
+  const initialSites = await options.sites.load();
+  const metrics = registerMetrics(registry, [
+    'edgeRequests',
+    'edgeResponseBytes',
+    'edgeOriginDuration',
+    'edgeOriginErrors',
+  ]);
+  const memory = createObjectStore(options.memoryBytes, config.maxObjects);
+  const purgeLocal = (purge: PurgeRequest) => purgeStore(memory, purge, Date.now());
+  const upstream = new Upstream({
+    ...config.upstream,
+    connectionsPerOrigin: 128,
+  });
+  const ctx: EdgeContext = {
+    sites: new SiteTable(initialSites),
+    memory,
+    tier: options.tier(purgeLocal),
+    upstream,
+    observer: createObserver(
+      {
+        requests: metrics.edgeRequests,
+        responseBytes: metrics.edgeResponseBytes,
+        originDuration: metrics.edgeOriginDuration,
+        originErrors: metrics.edgeOriginErrors,
+      },
+      logger,
+      config.requestLog,
+    ),
+    options: { maxObjectBytes: config.maxObjectBytes, compressMinBytes: config.compressMinBytes },
+    inflight: new Map(),
+    requestKeys: new RequestKeys(),
+    revalidating: new Set(),
+  };
+  const unsubscribe =
+    options.sites.subscribe?.((sites) => {
+      ctx.sites = new SiteTable(sites);
+      logger.info({ sites: sites.length }, 'sites reloaded');
+    }) ?? (() => {});
+  const server = createTrafficServer(ctx);
+  return {
+    ctx,
+    server,
+    purgeLocal,
+    stopWatchingSites: unsubscribe,
+    async close() {
+      unsubscribe();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await upstream.close();
+    },
+  };
+}
+
+/** A started edge, whatever its process layout. */
+export interface RunningEdgeHandle {
+  trafficPort: number;
+  managementPort: number;
+  close(): Promise<void>;
+}
+
+export function listen(
+  server: Server,
+  port: number,
+  host: string,
+  reusePort = false,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, reusePort, exclusive: reusePort }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { fieldList, type HeaderMap, type MutableHeaders } from './headers.ts';
+
+/**
+ * Connection-specific fields (RFC 9110 §7.6.1) plus the legacy ones proxies must also drop.
+ * `proxy-authenticate`/`proxy-authorization` are hop-by-hop for a proxy too.
+ */
+export const HOP_BY_HOP_FIELDS: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+const FIXED: ReadonlySet<string> = new Set(HOP_BY_HOP_FIELDS);
+
+/** The hop-by-hop field names of a message: the fixed list plus every name listed in Connection. */
+export function hopByHopFieldNames(headers: HeaderMap): Set<string> {
+  const names = new Set(HOP_BY_HOP_FIELDS);
+  for (const name of fieldList(headers, 'connection')) names.add(name.toLowerCase());
+  return names;
+}
+
+/**
+ * A copy of `headers` without hop-by-hop fields, for storing and for forwarding in either
+ * direction. `close` in Connection names no field and is simply dropped with Connection itself.
+ */
+export function stripHopByHop(headers: HeaderMap): MutableHeaders {
+  const drop = headers.connection === undefined ? FIXED : hopByHopFieldNames(headers);
+  const out: MutableHeaders = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (!drop.has(lower)) out[lower] = typeof value === 'object' ? [...value] : value;
+  }
+  return out;
+}

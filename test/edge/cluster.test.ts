@@ -1,0 +1,201 @@
+// The multi-process edge as it runs in production: `node runtime/main.ts` with two traffic
+// workers. One worker's fill is a hit in the other, concurrent misses across workers reach the
+// origin once, and every kind of purge reaches every worker.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../harness/services/index.ts';
+import { get, getOnNewConnection, type Origin, purgeToken, sleep, startOrigin } from './harness.ts';
+
+const host = { host: 'cl.test' };
+
+describe('edge with two workers', () => {
+  let origin: Origin;
+  let edge: ChildProcess;
+  let dir: string;
+  let trafficUrl: string;
+  let managementUrl: string;
+  let output = '';
+  const versions = new Map<string, number>();
+  let hold = false;
+  const held: ServerResponse[] = [];
+
+  beforeAll(async () => {
+    origin = await startOrigin((req, res) => {
+      const path = req.url ?? '/';
+      if (hold) {
+        held.push(res);
+        return;
+      }
+      const version = (versions.get(path) ?? 0) + 1;
+      versions.set(path, version);
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'cache-control': 'max-age=300, stale-while-revalidate=300',
+        'surrogate-key': path.startsWith('/k/') ? 'group' : 'other',
+      });
+      res.end(`${path} v${version}`);
+    });
+    dir = await mkdtemp(join(tmpdir(), 'edge-cluster-'));
+    const sitesFile = join(dir, 'sites.json');
+    await writeFile(
+      sitesFile,
+      JSON.stringify({ sites: [{ id: 'cl', hosts: ['cl.test'], origin: origin.url }] }),
+    );
+    const trafficPort = await freePort();
+    const managementPort = await freePort();
+    trafficUrl = `http://127.0.0.1:${trafficPort}`;
+    managementUrl = `http://127.0.0.1:${managementPort}`;
+    edge = spawn(process.execPath, [join(process.cwd(), 'runtime', 'main.ts')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        EDGEPLANE_ROLE: 'edge',
+        EDGEPLANE_SITES_FILE: sitesFile,
+        EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
+        EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
+        EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
+        EDGEPLANE_EDGE_WORKERS: '2',
+        EDGEPLANE_PURGE_TOKEN: purgeToken,
+        EDGEPLANE_CACHE_DISK_MB: '16',
+        EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    edge.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    edge.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    for (let i = 0; i < 150; i++) {
+      const ready = await get(managementUrl, '/readyz').catch(() => undefined);
+      if (ready?.status === 200) return;
+      await sleep(100);
+    }
+    throw new Error(`edge did not become ready:\n${output}`);
+  });
+
+  afterAll(async () => {
+    if (edge.exitCode === null) {
+      const exited = new Promise((resolve) => edge.once('exit', resolve));
+      edge.kill('SIGTERM');
+      await exited;
+    }
+    await origin.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Requests on fresh connections until both workers have answered (by their log lines' pid). */
+  async function fromBothWorkers(path: string, count = 40) {
+    const replies = [];
+    for (let i = 0; i < count; i++) replies.push(await getOnNewConnection(trafficUrl, path, host));
+    return replies;
+  }
+  const workerPids = async (path: string, cache: string) => {
+    await sleep(1200); // the request log is flushed at least every second
+    const pids = new Set<number>();
+    for (const line of output.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line);
+      if (entry.path === path && entry.cache === cache) pids.add(entry.pid);
+    }
+    return pids;
+  };
+  const purge = (body: unknown) =>
+    get(
+      managementUrl,
+      '/purge',
+      { authorization: `Bearer ${purgeToken}` },
+      'POST',
+      JSON.stringify(body),
+    );
+
+  it('shares the hit ratio: what one worker fetched is a hit in the other', async () => {
+    const replies = await fromBothWorkers('/shared');
+    expect(replies.every((reply) => reply.body === '/shared v1')).toBe(true);
+    expect(versions.get('/shared')).toBe(1);
+    expect((await workerPids('/shared', 'hit')).size).toBe(2);
+  });
+
+  it('collapses 1,000 concurrent misses across both workers into one origin request', async () => {
+    hold = true;
+    const replies = Array.from({ length: 1000 }, (_, i) =>
+      i % 2 === 0 ? getOnNewConnection(trafficUrl, '/herd', host) : get(trafficUrl, '/herd', host),
+    );
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    await sleep(700);
+    hold = false;
+    expect(held).toHaveLength(1);
+    for (const res of held.splice(0)) {
+      res.writeHead(200, { 'cache-control': 'max-age=300', 'content-type': 'text/plain' });
+      res.end('herd once');
+    }
+    const all = await Promise.all(replies);
+    expect(all.every((reply) => reply.body === 'herd once')).toBe(true);
+    expect(origin.requests.filter((r) => r.url === '/herd')).toHaveLength(1);
+  });
+
+  const purges: [string, Record<string, unknown>, string][] = [
+    ['url, hard', { kind: 'url', values: ['/u/1'], mode: 'hard' }, '/u/1'],
+    ['key, hard', { kind: 'key', values: ['group'], mode: 'hard' }, '/k/1'],
+    ['prefix, soft', { kind: 'prefix', values: ['/pre/'], mode: 'soft' }, '/pre/1'],
+    ['all, soft', { kind: 'all', mode: 'soft' }, '/all/1'],
+  ];
+
+  it.each(purges)('purges by %s in every worker', async (_name, body, path) => {
+    await fromBothWorkers(path);
+    expect(versions.get(path)).toBe(1);
+    const reply = await purge({ site: 'cl', ...body });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).purged).toBeGreaterThanOrEqual(1);
+    const soft = body.mode === 'soft';
+    // After a hard purge no worker may answer the old copy. After a soft one a worker may answer
+    // it once as stale while it revalidates; never as a fresh hit.
+    const after = await fromBothWorkers(path);
+    for (const answer of after) {
+      if (answer.body === `${path} v1`) {
+        expect(soft).toBe(true);
+        expect(String(answer.headers['cache-status'])).toMatch(/stale-while-revalidate/);
+      }
+    }
+    expect(after.at(-1)?.body).toBe(`${path} v2`);
+    // One refetch for the whole edge, not one per worker.
+    expect(versions.get(path)).toBe(2);
+  });
+
+  it('aggregates metrics from every worker on the management port', async () => {
+    const metrics = await get(managementUrl, '/metrics');
+    expect(metrics.status).toBe(200);
+    const hits = /edgeplane_edge_requests_total\{site="cl",status="2xx",cache="hit"\} (\d+)/.exec(
+      metrics.body,
+    );
+    expect(Number(hits?.[1])).toBeGreaterThan(100);
+    expect(metrics.body).toMatch(/edgeplane_edge_cache_objects\{tier="memory"\} \d+/);
+    expect(metrics.body).toMatch(/edgeplane_edge_cache_objects\{tier="worker-memory"\} \d+/);
+    expect(metrics.body).toMatch(/edgeplane_edge_purges_total\{kind="prefix",mode="soft"\} 1/);
+    // The primary's disk tier holds what the workers filled.
+    const onDisk = /edgeplane_edge_cache_objects\{tier="disk"\} (\d+)/.exec(metrics.body);
+    expect(Number(onDisk?.[1])).toBeGreaterThan(0);
+  });
+
+  it('replaces a worker that dies, and keeps serving from the shared store', async () => {
+    await fromBothWorkers('/survivor');
+    const pids = await workerPids('/survivor', 'hit');
+    const victim = [...pids][0] as number;
+    process.kill(victim, 'SIGKILL');
+    let replaced = false;
+    for (let i = 0; i < 100 && !replaced; i++) {
+      await sleep(100);
+      const ready = await get(managementUrl, '/readyz').catch(() => undefined);
+      replaced = ready?.status === 200 && output.includes('edge worker exited; starting another');
+    }
+    expect(replaced).toBe(true);
+    const replies = await fromBothWorkers('/survivor', 20);
+    expect(replies.every((reply) => reply.status === 200 && reply.body === '/survivor v1')).toBe(
+      true,
+    );
+    expect(versions.get('/survivor')).toBe(1);
+  });
+});
