@@ -1,12 +1,16 @@
 // The runtime bundle the image ships: built with the real build script into a folder with no
 // node_modules around it, then started as the container starts it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ports } from '../runtime/contract.ts';
+import { request } from 'undici';
+import { managementPaths } from '../runtime/contract.ts';
 import { projectRoot } from './harness/pulumi/index.ts';
+import { freePort } from './harness/services/free-port.ts';
 
 const root = projectRoot();
 let outdir: string;
@@ -71,20 +75,88 @@ describe('runtime bundle', () => {
     expect(stderr).toContain('EDGEPLANE_ROLE: is required; must be one of edge, origin');
   });
 
-  it('gets a valid edge environment (role edge with a sites file) past validation', () => {
-    const { status, stderr } = start({
-      EDGEPLANE_ROLE: 'edge',
-      EDGEPLANE_SITES_FILE: join(outdir, 'sites.json'),
-      EDGEPLANE_TRAFFIC_PORT: String(ports.traffic),
-      EDGEPLANE_MANAGEMENT_PORT: String(ports.management),
+  it('serves a site from a sites file as role edge: a MISS, then a HIT, then a clean stop', async () => {
+    const origin = createServer((request, response) => {
+      originRequests += 1;
+      response.writeHead(200, {
+        'content-type': 'text/plain',
+        'cache-control': 'public, max-age=300',
+      });
+      response.end(`hello from ${request.url}`);
     });
-    expect(stderr).not.toContain('invalid runtime environment');
-    // Until the edge role is merged (issue #3) the build says so and exits 3; the lead extends
-    // this test to serve traffic from the sites file then.
-    expect(stderr).toContain('edgeplane: role edge is not part of this build yet');
-    expect(status).toBe(3);
-  });
+    let originRequests = 0;
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const originPort = (origin.address() as AddressInfo).port;
+    const sitesFile = join(outdir, 'sites.json');
+    writeFileSync(
+      sitesFile,
+      JSON.stringify({
+        sites: [
+          { id: 'demo', hosts: ['demo.example.com'], origin: `http://127.0.0.1:${originPort}` },
+        ],
+      }),
+    );
+    const [trafficPort, managementPort] = [await freePort(), await freePort()];
+    const edge = spawn(process.execPath, [join(outdir, 'main.mjs')], {
+      cwd: outdir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        EDGEPLANE_ROLE: 'edge',
+        EDGEPLANE_SITES_FILE: sitesFile,
+        EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
+        EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
+        EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
+        EDGEPLANE_EDGE_WORKERS: '1',
+        EDGEPLANE_REQUEST_LOG: 'off',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    edge.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => edge.once('exit', resolve));
+    try {
+      await waitForReady(`http://127.0.0.1:${managementPort}${managementPaths.readiness}`, exited);
+      // fetch() drops a Host header; undici's request sends it as given.
+      const get = () =>
+        request(`http://127.0.0.1:${trafficPort}/hello`, { headers: { host: 'demo.example.com' } });
+      const first = await get();
+      expect(first.statusCode).toBe(200);
+      expect(await first.body.text()).toBe('hello from /hello');
+      expect(first.headers['cache-status']).toMatch(/fwd=uri-miss/);
+      const second = await get();
+      expect(await second.body.text()).toBe('hello from /hello');
+      expect(second.headers['cache-status']).toMatch(/;\s*hit/);
+      expect(originRequests).toBe(1);
+      const metrics = await fetch(`http://127.0.0.1:${managementPort}${managementPaths.metrics}`);
+      expect(await metrics.text()).toContain('edgeplane_edge_requests_total');
+    } finally {
+      edge.kill('SIGTERM');
+      const code = await exited;
+      origin.close();
+      expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    }
+  }, 60_000);
 });
+
+/** Polls the readiness probe until it answers 200, failing early if the process exits. */
+async function waitForReady(url: string, exited: Promise<number | null>): Promise<void> {
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (gone) throw new Error('the bundle exited before it was ready');
+    const ready = await fetch(url).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not ready: ${url}`);
+}
 
 describe('bundle build', () => {
   it('refuses a module other than the entry that checks import.meta.main', () => {
