@@ -96,6 +96,18 @@ export const metricCatalog = {
     help: 'Purges committed by the origin API, by kind and mode.',
     labels: ['kind', 'mode'],
   },
+  originUsageRequests: {
+    name: 'edgeplane_origin_usage_requests_total',
+    type: 'counter',
+    help: 'Requests reported by edges in usage batches, by tenant and site.',
+    labels: ['tenant', 'site'],
+  },
+  originUsageBytes: {
+    name: 'edgeplane_origin_usage_bytes_total',
+    type: 'counter',
+    help: 'Response bytes reported by edges in usage batches, by tenant and site.',
+    labels: ['tenant', 'site'],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export const metricNames: ReadonlySet<string> = new Set(
