@@ -2,6 +2,7 @@
 // event; the caller announces the returned sequence number on the bus after the commit.
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
+import { siteOutputSchema } from '../lib/origin-link/wire.ts';
 import { type Site, siteSchema } from '../lib/site.ts';
 import { audit } from './audit.ts';
 import { newId } from './credentials.ts';
@@ -28,7 +29,7 @@ export const siteInputSchema = z
   .strict();
 export type SiteInput = z.output<typeof siteInputSchema>;
 
-export const siteRecordSchema = siteSchema.extend({
+export const siteRecordSchema = siteOutputSchema.extend({
   name: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -2,7 +2,7 @@
 // the SSE stream, and usage batches. The purge shape is the edge's purge request shape
 // (runtime/edge/purge.ts) plus the origin's sequence number and commit time.
 import { z } from 'zod';
-import { siteSchema } from '../site.ts';
+import { cookieModes, queryStringModes, siteSchema } from '../site.ts';
 
 export const edgeLinkPaths = {
   snapshot: '/v1/edge/snapshot',
@@ -12,6 +12,28 @@ export const edgeLinkPaths = {
 
 export const purgeKinds = ['url', 'key', 'prefix', 'all'] as const;
 export const purgeModes = ['soft', 'hard'] as const;
+
+/**
+ * A site as the origin sends it: the Site shape without input transforms (zod cannot encode a
+ * transform back), so the origin's responses are checked against it on the way out.
+ */
+export const siteOutputSchema = z.object({
+  id: z.string(),
+  hosts: z.array(z.string()),
+  origin: z.string(),
+  cache: z.object({
+    ttlOverrideSeconds: z.number().int().optional(),
+    queryString: z.enum(queryStringModes),
+    queryParams: z.array(z.string()),
+    cookies: z.enum(cookieModes),
+    compression: z.boolean(),
+  }),
+});
+
+export const snapshotOutputSchema = z.object({
+  seq: z.number().int().min(0),
+  sites: z.array(siteOutputSchema),
+});
 
 export const snapshotSchema = z.object({
   /** The sequence of the last event the snapshot includes: follow the stream from here. */

@@ -6,7 +6,7 @@ import {
   type EdgeEvent,
   edgeLinkPaths,
   type Snapshot,
-  snapshotSchema,
+  snapshotOutputSchema,
   usageAckSchema,
   usageBatchSchema,
 } from '../../lib/origin-link/wire.ts';
@@ -52,7 +52,7 @@ export function edgeLinkRoutes(
     edgeLinkPaths.snapshot,
     {
       config: { edge: true },
-      schema: { tags: ['edge'], response: { 200: snapshotSchema } },
+      schema: { tags: ['edge'], response: { 200: snapshotOutputSchema } },
     },
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
