@@ -49,3 +49,12 @@ export function principalOf(request: { principal?: Principal }): Principal {
 }
 
 export const actorOf = (principal: Principal): string => `key:${principal.keyId}`;
+
+/**
+ * After a commit: this replica reads the new events at once (its edges need not wait for the bus,
+ * and still get them while Redis is away), and every other replica is told over the bus.
+ */
+export async function announce(ctx: OriginContext, seq: number): Promise<void> {
+  void ctx.hub.wake();
+  await ctx.bus.publish(seq);
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, type OriginContext, principalOf } from '../context.ts';
+import { actorOf, announce, type OriginContext, principalOf } from '../context.ts';
 import { pageQuerySchema, pageSchema } from '../pagination.ts';
 import { problems } from '../problem.ts';
 import {
@@ -41,7 +41,7 @@ export function purgeRoutes(app: FastifyInstance, ctx: OriginContext): void {
       );
       if (result.seq !== undefined) {
         ctx.metrics.originPurges.inc({ kind: result.value.kind, mode: result.value.mode });
-        await ctx.bus.publish(result.seq);
+        await announce(ctx, result.seq);
       }
       // A replay of an earlier request answers like the first time, marked as such.
       if (result.replayed) reply.header('idempotent-replayed', 'true');

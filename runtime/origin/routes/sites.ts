@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, type OriginContext, principalOf } from '../context.ts';
+import { actorOf, announce, type OriginContext, principalOf } from '../context.ts';
 import { pageQuerySchema, pageSchema } from '../pagination.ts';
 import {
   createSite,
@@ -44,7 +44,7 @@ export function siteRoutes(app: FastifyInstance, ctx: OriginContext): void {
         actorOf(principal),
         request.body,
       );
-      await ctx.bus.publish(written.seq);
+      await announce(ctx, written.seq);
       return reply
         .code(201)
         .header('location', `/v1/sites/${written.value.id}`)
@@ -81,7 +81,7 @@ export function siteRoutes(app: FastifyInstance, ctx: OriginContext): void {
         request.params.id,
         request.body,
       );
-      await ctx.bus.publish(written.seq);
+      await announce(ctx, written.seq);
       return written.value;
     },
   );
@@ -100,7 +100,7 @@ export function siteRoutes(app: FastifyInstance, ctx: OriginContext): void {
         actorOf(principal),
         request.params.id,
       );
-      await ctx.bus.publish(written.seq);
+      await announce(ctx, written.seq);
       return reply.code(204).send();
     },
   );
