@@ -57,6 +57,8 @@ export interface TestOriginOptions {
   rateLimitPerMinute?: number;
   pollIntervalMs?: number;
   heartbeatMs?: number;
+  /** A fixed API port (default: one the OS picks). */
+  trafficPort?: number;
 }
 
 export async function startTestOrigin(
@@ -69,7 +71,7 @@ export async function startTestOrigin(
     ...(options.bus ? { bus: options.bus } : {}),
     edgeToken: testEdgeToken,
     listenAddress: '127.0.0.1',
-    trafficPort: 0,
+    trafficPort: options.trafficPort ?? 0,
     managementPort: 0,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
     logger,

@@ -167,20 +167,11 @@ describe('EventFollower', () => {
       expect(statuses.every((status) => !status.connected && (status.retryInMs ?? -1) <= 100)).toBe(
         true,
       );
-      // Events committed before the origin listens (seq 1..) are replayed from Last-Event-ID 0.
-      const { startOrigin } = await import('../../origin/server.ts');
-      const { memoryLogger } = await import('../../../test/origin/harness.ts');
+      // Once the origin listens the follower connects with Last-Event-ID 0 and gets every event,
+      // whether committed before or after its connection.
       const fresh = await createTestDatabase();
       try {
-        origin = await startOrigin({
-          databaseUrl: fresh.url,
-          edgeToken: testEdgeToken,
-          listenAddress: '127.0.0.1',
-          trafficPort: port,
-          managementPort: 0,
-          rateLimitPerMinute: 100,
-          logger: memoryLogger().logger,
-        });
+        origin = await startTestOrigin({ databaseUrl: fresh.url, trafficPort: port });
         const admin = (await createTenant(origin.pool, 'Late')).adminKey.token;
         const site = (
           await call(origin.url, 'POST', '/v1/sites', {
