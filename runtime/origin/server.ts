@@ -56,8 +56,12 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
     logger.warn({ err: error.message }, 'idle Postgres connection failed'),
   );
   const closers: (() => Promise<void>)[] = [() => pool.end()];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => {});
+  let closing: Promise<void> | undefined;
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const close of [...closers].reverse()) await close().catch(() => {});
+    })();
+    return closing;
   };
   try {
     const migrated = await migrate(pool);
