@@ -17,6 +17,8 @@ import { problems } from '../problem.ts';
 import { allSites } from '../sites-store.ts';
 import { recordUsageBatch } from '../usage-store.ts';
 
+const maxBufferedBytes = 16 * 1024 * 1024;
+
 export function formatSse(event: EdgeEvent): string {
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
@@ -88,9 +90,15 @@ export function edgeLinkRoutes(
       });
       raw.write('retry: 1000\n\n');
       const send = (event: EdgeEvent) => {
-        if (event.seq <= lastSent) return;
+        if (event.seq <= lastSent || raw.destroyed) return;
         lastSent = event.seq;
         raw.write(formatSse(event));
+        // An edge that stops reading would make this replica buffer without bound: drop it; it
+        // reconnects with its Last-Event-ID and is replayed from Postgres.
+        if (raw.writableLength > maxBufferedBytes) {
+          ctx.logger.warn({ buffered: raw.writableLength }, 'edge stream not read; closing it');
+          raw.destroy();
+        }
       };
       if (lastSent > latest) {
         // The edge has seen events this log never had (restored database): it must reload.
