@@ -287,6 +287,31 @@ describe('UsageFlusher', () => {
     }
   });
 
+  it('flushes periodically without being asked', async () => {
+    const received: UsageBatch[] = [];
+    const server = createServer(async (req, res) => {
+      received.push((await readJson(req)) as UsageBatch);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ batchId: 'x', accepted: true, unknownSites: [] }));
+    });
+    const url = await listen(server);
+    const flusher = new UsageFlusher({ originUrl: url, edgeToken: testEdgeToken, intervalMs: 50 });
+    try {
+      flusher.record('shop', { bytes: 7, hit: false });
+      await until('a periodic flush', () => received.length === 1);
+      expect(received[0]?.counters[0]).toMatchObject({
+        site: 'shop',
+        requests: 1,
+        bytes: 7,
+        misses: 1,
+      });
+    } finally {
+      await flusher.close();
+      await closeServer(server);
+    }
+  });
+
   it('flushes what is left on close, counted once by a real origin', async () => {
     const origin = await startTestOrigin({
       databaseUrl: db.url,
