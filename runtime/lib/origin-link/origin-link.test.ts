@@ -194,6 +194,30 @@ describe('EventFollower', () => {
     }
   });
 
+  it('is told to reset when it is ahead of the origin log (a restored database)', async () => {
+    const fresh = await createTestDatabase();
+    const origin = await startTestOrigin({ databaseUrl: fresh.url });
+    const events: EdgeEvent[] = [];
+    const follower = new EventFollower({
+      originUrl: origin.url,
+      edgeToken: testEdgeToken,
+      fromSeq: 1_000_000,
+      onEvent: (event) => {
+        events.push(event);
+      },
+    });
+    follower.start();
+    try {
+      await until('the reset event', () => events.length > 0);
+      expect(events[0]).toEqual({ type: 'reset', seq: 0 });
+      expect(follower.seq).toBe(0);
+    } finally {
+      await follower.stop();
+      await origin.close();
+      await fresh.drop();
+    }
+  });
+
   it('reconnects when a stream goes silent past the idle timeout', async () => {
     const lastEventIds: (string | undefined)[] = [];
     const server = createServer((req, res) => {
