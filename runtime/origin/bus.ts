@@ -35,6 +35,8 @@ export class RedisEventBus implements EventBus {
   private readonly subscriber: Redis;
   private readonly listeners: ((seq: number | undefined) => void)[] = [];
   private readonly logger: Logger;
+  /** The newest sequence number whose announcement failed while Redis was away. */
+  private unannounced: number | undefined;
 
   constructor(redisUrl: string, logger: Logger) {
     this.logger = logger;
@@ -47,6 +49,12 @@ export class RedisEventBus implements EventBus {
     };
     this.publisher = new Redis(redisUrl, options);
     this.subscriber = new Redis(redisUrl, { ...options, enableOfflineQueue: true });
+    this.publisher.on('ready', () => {
+      const seq = this.unannounced;
+      if (seq === undefined) return;
+      this.unannounced = undefined;
+      void this.publish(seq);
+    });
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error: Error) =>
         this.logger.warn({ err: error.message }, 'redis bus error'),
@@ -74,6 +82,9 @@ export class RedisEventBus implements EventBus {
     try {
       await this.publisher.publish(eventsChannel, String(seq));
     } catch (error) {
+      // Announced again as soon as the publisher reconnects, so the other replicas need not
+      // wait for their safety poll.
+      this.unannounced = Math.max(this.unannounced ?? 0, seq);
       this.logger.warn(
         { err: (error as Error).message, seq },
         'redis bus publish failed; replicas catch up from Postgres',

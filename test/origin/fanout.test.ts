@@ -1,7 +1,6 @@
 // Purge fan-out end to end: API -> Postgres -> Redis -> two origin replicas -> SSE followers
 // (the edge's own origin-link client), with replay after a disconnect and a Redis restart.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { OriginSiteSource } from '../../runtime/lib/origin-link/origin-site-source.ts';
 import type { PurgeEvent } from '../../runtime/lib/origin-link/wire.ts';
 import type { Site } from '../../runtime/lib/site.ts';
@@ -10,39 +9,12 @@ import { freePort } from '../harness/services/index.ts';
 import {
   call,
   createTestDatabase,
+  redisOn,
   startTestOrigin,
+  stopRedis,
   type TestDatabase,
   testEdgeToken,
 } from './harness.ts';
-
-/** A redis-server on a fixed port, so it can be stopped and started again where clients expect it. */
-async function redisOn(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const deadline = Date.now() + 10_000;
-  while (!output.includes('Ready to accept connections')) {
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`redis-server did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
 
 interface Follower {
   source: OriginSiteSource;

@@ -1,6 +1,8 @@
 // Helpers for origin tests: a fresh database per test file on the run's Postgres, and origin
 // replicas on loopback ports chosen by the OS.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { createLogger, type Logger } from '../../runtime/lib/logger.ts';
@@ -107,4 +109,33 @@ export async function call(
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {}
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** A redis-server on a fixed port, so it can be stopped and started again where clients expect it. */
+export async function redisOn(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 10_000;
+  while (!output.includes('Ready to accept connections')) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`redis-server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return child;
+}
+
+export async function stopRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 }
