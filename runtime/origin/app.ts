@@ -1,12 +1,7 @@
 // The origin's HTTP API: fastify with zod schemas for validation, serialisation and the OpenAPI
 // document; API key auth and per-key rate limits in an onRequest hook; problem+json errors.
 import fastifySwagger from '@fastify/swagger';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -38,7 +33,7 @@ function sendProblem(reply: FastifyReply, error: ProblemError): FastifyReply {
     .send(JSON.stringify(error.problem));
 }
 
-function toProblem(error: FastifyError, request: FastifyRequest): ProblemError | undefined {
+function toProblem(error: FastifyError): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = partNames[error.validationContext ?? 'body'] ?? 'body';
@@ -59,7 +54,6 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemError |
       ...(status === 400 ? { errors: [{ field: 'body', detail: error.message }] } : {}),
     });
   }
-  void request;
   return undefined;
 }
 
@@ -139,7 +133,7 @@ export async function buildOriginApp(ctx: OriginContext): Promise<OriginApp> {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error, request);
+    const problem = toProblem(error);
     if (problem) return sendProblem(reply, problem);
     ctx.logger.error(
       { err: error, route: request.routeOptions.url, method: request.method },
