@@ -45,6 +45,7 @@ export const envNames = {
   compressMinBytes: 'EDGEPLANE_COMPRESS_MIN_BYTES',
   listenAddress: 'EDGEPLANE_LISTEN_ADDRESS',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  apiRateLimit: 'EDGEPLANE_API_RATE_LIMIT_PER_MINUTE',
 } as const;
 
 /** Variables whose values are credentials: they come from Kubernetes Secrets and are never logged. */
@@ -173,8 +174,14 @@ const originEnv = z.object({
     ['redis:', 'rediss:'],
     'rediss://:secret@redis:6379',
   ).optional(),
-  // The token edges present; components/cdn gives the origin the same one it gives the edges.
+  /** Edges present it on the edge link; without it the origin refuses every edge. */
   [envNames.edgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** API requests per key per minute, shared by all replicas through Redis. */
+  [envNames.apiRateLimit]: count(600, 1).default(600),
+  [envNames.listenAddress]: z
+    .string()
+    .refine((value) => isIP(value) !== 0, 'must be an IP address, e.g. 0.0.0.0 or 127.0.0.1')
+    .default('0.0.0.0'),
 });
 
 export const runtimeEnvSchema = z.discriminatedUnion(envNames.role, [edgeEnv, originEnv], {

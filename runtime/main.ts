@@ -1,7 +1,7 @@
 // The runtime's entry point: one image, the role chosen by EDGEPLANE_ROLE.
 import { parseRuntimeEnv, type RuntimeEnv, RuntimeEnvError } from './contract.ts';
 
-/** Exit codes: 2 for a bad environment or sites file, 3 for a role this build does not contain yet. */
+/** Exit codes: 1 when a role fails to start, 2 for a bad environment or sites file. */
 export async function main(env: Record<string, string | undefined>): Promise<number> {
   let runtimeEnv: RuntimeEnv;
   try {
@@ -17,11 +17,8 @@ export async function main(env: Record<string, string | undefined>): Promise<num
     const { runEdge } = await import('./edge/index.ts');
     return runEdge(runtimeEnv);
   }
-  // The origin role (issue #5) is not built yet.
-  process.stderr.write(
-    `edgeplane: role ${runtimeEnv.EDGEPLANE_ROLE} is not part of this build yet\n`,
-  );
-  return 3;
+  const { runOrigin } = await import('./origin/index.ts');
+  return runOrigin(runtimeEnv);
 }
 
 if (import.meta.main) {

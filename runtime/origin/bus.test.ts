@@ -1,0 +1,58 @@
+// The Redis bus against a real redis-server that is stopped and started again on its port.
+import { freePort } from '../../test/harness/services/index.ts';
+import { memoryLogger, redisOn, stopRedis } from '../../test/origin/harness.ts';
+import { LocalEventBus, RedisEventBus } from './bus.ts';
+
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('RedisEventBus', () => {
+  it('announces to other replicas, tells them to catch up after a reconnect, and re-announces what failed while Redis was away', async () => {
+    const port = await freePort();
+    let redis = await redisOn(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const { logger, lines } = memoryLogger();
+    const writer = new RedisEventBus(url, logger);
+    const reader = new RedisEventBus(url, logger);
+    const heard: (number | undefined)[] = [];
+    reader.subscribe((seq) => heard.push(seq));
+    try {
+      await until('the reader subscribed', () => heard.includes(undefined));
+      await until('a first announcement', () => {
+        void writer.publish(1);
+        return heard.includes(1);
+      });
+
+      await stopRedis(redis);
+      await writer.publish(7); // fails: Redis is gone; never throws
+      expect(lines.join('')).toContain('redis bus publish failed');
+      heard.length = 0;
+      redis = await redisOn(port);
+      // Without any new publish: the reader is told to catch up (undefined) and hears 7 again.
+      await until(
+        'the catch-up call and the re-announcement',
+        () => heard.includes(undefined) && heard.includes(7),
+      );
+    } finally {
+      await writer.close();
+      await reader.close();
+      await stopRedis(redis);
+    }
+  });
+});
+
+describe('LocalEventBus', () => {
+  it('announces within the process', async () => {
+    const bus = new LocalEventBus();
+    const heard: (number | undefined)[] = [];
+    bus.subscribe((seq) => heard.push(seq));
+    await bus.publish(3);
+    expect(heard).toEqual([3]);
+    await bus.close();
+  });
+});

@@ -1,0 +1,71 @@
+// Migrations against a real Postgres: replicas starting together, re-runs, and refusing a database
+// migrated by a newer build.
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../test/origin/harness.ts';
+import { type Migration, migrate, migrations, migrationsDone } from './migrations.ts';
+
+let db: TestDatabase;
+const pools: pg.Pool[] = [];
+const newPool = () => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pools.push(pool);
+  return pool;
+};
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+});
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.end()));
+  await db.drop();
+});
+
+describe('migrate', () => {
+  it('applies each migration once when four replicas start at the same moment', async () => {
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate(newPool())));
+    const applied = results.flatMap((result) => result.applied);
+    expect(applied.sort()).toEqual(migrations.map((migration) => migration.version).sort());
+    const pool = newPool();
+    const rows = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.rows.map((row) => row.version)).toEqual(
+      migrations.map((migration) => migration.version),
+    );
+    expect(await migrationsDone(pool)).toBe(true);
+  });
+
+  it('applies only what is new on a later start, in version order', async () => {
+    const pool = newPool();
+    await migrate(pool);
+    const next: Migration[] = [
+      ...migrations,
+      { version: 3, name: 'third', sql: 'ALTER TABLE tenants ADD COLUMN plan2 text' },
+      { version: 2, name: 'second', sql: 'ALTER TABLE tenants ADD COLUMN plan text' },
+    ];
+    expect(await migrationsDone(pool, next)).toBe(false);
+    expect((await migrate(pool, next)).applied).toEqual([2, 3]);
+    expect((await migrate(pool, next)).applied).toEqual([]);
+  });
+
+  it('rolls a failing migration back whole and says which one failed', async () => {
+    const pool = newPool();
+    const broken: Migration[] = [
+      ...migrations,
+      {
+        version: 2,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();',
+      },
+    ];
+    await expect(migrate(pool, broken)).rejects.toThrow(/migration 2 \(broken\) failed/);
+    const table = await pool.query("SELECT to_regclass('half_done') AS oid");
+    expect(table.rows[0].oid).toBeNull();
+    expect(await migrationsDone(pool, broken)).toBe(false);
+  });
+
+  it('refuses to run an older build against a database migrated by a newer one', async () => {
+    const pool = newPool();
+    await migrate(pool, [...migrations, { version: 99, name: 'future', sql: 'SELECT 1' }]);
+    await expect(migrate(pool)).rejects.toThrow(/does not know \(99\)/);
+  });
+});

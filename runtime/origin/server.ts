@@ -1,0 +1,147 @@
+// Starts one origin replica: Postgres pool and migrations, the bus (Redis or in-process), the
+// event hub, the API on the traffic port and probes and metrics on the management port.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { Registry } from 'prom-client';
+import type { Logger } from '../lib/logger.ts';
+import { registerMetrics } from '../lib/metrics.ts';
+import { buildOriginApp } from './app.ts';
+import { type EventBus, LocalEventBus, RedisEventBus } from './bus.ts';
+import type { OriginContext, OriginMetricKey } from './context.ts';
+import { EventHub } from './event-hub.ts';
+import { createOriginManagementServer } from './management.ts';
+import { migrate, migrationsDone } from './migrations.ts';
+import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './rate-limit.ts';
+
+export interface OriginConfig {
+  databaseUrl: string;
+  /** Without it: an in-process bus and in-process rate limits (one replica only). */
+  redisUrl?: string;
+  edgeToken?: string;
+  listenAddress: string;
+  trafficPort: number;
+  managementPort: number;
+  rateLimitPerMinute: number;
+  logger: Logger;
+  /** An in-process bus to share between replicas of one process (local mode, tests). */
+  bus?: EventBus;
+  heartbeatMs?: number;
+  pollIntervalMs?: number;
+}
+
+export interface RunningOrigin {
+  /** http://host:port of the API. */
+  url: string;
+  managementUrl: string;
+  hub: EventHub;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+const originMetricKeys: OriginMetricKey[] = [
+  'originHttpRequests',
+  'originHttpDuration',
+  'originEdgeStreams',
+  'originPurges',
+  'originUsageRequests',
+  'originUsageBytes',
+];
+
+export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> {
+  const { logger } = config;
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  pool.on('error', (error) =>
+    logger.warn({ err: error.message }, 'idle Postgres connection failed'),
+  );
+  const closers: (() => Promise<void>)[] = [() => pool.end()];
+  let closing: Promise<void> | undefined;
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const close of [...closers].reverse()) await close().catch(() => {});
+    })();
+    return closing;
+  };
+  try {
+    const migrated = await migrate(pool);
+    logger.info({ applied: migrated.applied, version: migrated.current }, 'database migrated');
+
+    let bus: EventBus;
+    let limiter: RateLimiter;
+    if (config.redisUrl) {
+      const redisBus = new RedisEventBus(config.redisUrl, logger);
+      const redis = new Redis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      });
+      redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis error'));
+      closers.push(
+        async () => redis.disconnect(),
+        () => redisBus.close(),
+      );
+      bus = redisBus;
+      limiter = new RedisRateLimiter(redis, config.rateLimitPerMinute, logger);
+    } else {
+      bus = config.bus ?? new LocalEventBus();
+      limiter = new MemoryRateLimiter(config.rateLimitPerMinute);
+    }
+
+    const hub = new EventHub({ pool, bus, logger, pollIntervalMs: config.pollIntervalMs });
+    await hub.start();
+    closers.push(async () => hub.close());
+
+    const registry = new Registry();
+    const metrics = registerMetrics(registry, originMetricKeys);
+    const ctx: OriginContext = {
+      pool,
+      bus,
+      hub,
+      limiter,
+      edgeToken: config.edgeToken,
+      metrics,
+      logger,
+      heartbeatMs: config.heartbeatMs ?? 15_000,
+    };
+    const { app } = await buildOriginApp(ctx);
+    await app.listen({ host: config.listenAddress, port: config.trafficPort });
+    closers.push(() => app.close());
+
+    const management = createOriginManagementServer({
+      logger,
+      metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+      readiness: async () => {
+        try {
+          return (await migrationsDone(pool)) ? undefined : 'migrations pending';
+        } catch (error) {
+          return `database unreachable (${(error as Error).message})`;
+        }
+      },
+    });
+    management.listen(config.managementPort, config.listenAddress);
+    await once(management, 'listening');
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          management.close(() => resolve());
+          management.closeAllConnections();
+        }),
+    );
+
+    const host = (address: AddressInfo) =>
+      address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const apiAddress = app.server.address() as AddressInfo;
+    const managementAddress = management.address() as AddressInfo;
+    logger.info({ api: apiAddress.port, management: managementAddress.port }, 'origin listening');
+    return {
+      url: `http://${host(apiAddress)}:${apiAddress.port}`,
+      managementUrl: `http://${host(managementAddress)}:${managementAddress.port}`,
+      hub,
+      pool,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
