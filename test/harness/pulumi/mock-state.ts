@@ -6,7 +6,66 @@ import type { MockCallArgs, MockResourceArgs } from '@pulumi/pulumi/runtime/inde
 type StateFor = (args: MockResourceArgs) => Record<string, unknown>;
 type CallResult = (args: MockCallArgs) => Record<string, unknown>;
 
+/** An ARN for a mocked AWS resource: unique per resource name. */
+const mockArn = (service: string, args: MockResourceArgs) =>
+  `arn:aws:${service}:mock-region:123456789012:${args.name}`;
+
 export const extraStateByType: Record<string, StateFor> = {
+  // AWS: ids and addresses the cloud assigns, which the components read in applies.
+  'aws:ec2/vpc:Vpc': (args) => ({ arn: mockArn('ec2', args) }),
+  'aws:cloudwatch/logGroup:LogGroup': (args) => ({ arn: mockArn('logs', args) }),
+  'aws:iam/role:Role': (args) => ({
+    arn: `arn:aws:iam::123456789012:role/${args.name}`,
+    name: args.name,
+  }),
+  'aws:kms/key:Key': (args) => ({ arn: mockArn('kms', args), keyId: `${args.name}-key-id` }),
+  'aws:ec2/launchTemplate:LaunchTemplate': () => ({ latestVersion: 1 }),
+  'aws:eks/cluster:Cluster': (args) => ({
+    arn: mockArn('eks', args),
+    name: args.inputs.name ?? args.name,
+    endpoint: `https://${args.name}.eks.mock`,
+    certificateAuthority: { data: 'bW9jay1la3MtY2E=' },
+  }),
+  'aws:eks/accessEntry:AccessEntry': (args) => ({ principalArn: args.inputs.principalArn }),
+  'aws:rds/instance:Instance': (args) => ({
+    arn: mockArn('rds', args),
+    address: `${args.name}.rds.mock`,
+    port: 5432,
+  }),
+  'aws:elasticache/replicationGroup:ReplicationGroup': (args) => ({
+    arn: mockArn('elasticache', args),
+    primaryEndpointAddress: `${args.name}.cache.mock`,
+    port: args.inputs.port ?? 6379,
+  }),
+  'aws:route53/zone:Zone': (args) => ({
+    zoneId: `${args.name}-zone-id`,
+    nameServers: ['ns-1.mock', 'ns-2.mock'],
+  }),
+  'aws:route53/healthCheck:HealthCheck': (args) => ({ arn: mockArn('route53', args) }),
+  'aws:route53/record:Record': (args) => ({ fqdn: args.inputs.name }),
+  'aws:acm/certificate:Certificate': (args) => {
+    const names = [
+      args.inputs.domainName,
+      ...((args.inputs.subjectAlternativeNames as string[] | undefined) ?? []),
+    ];
+    return {
+      arn: mockArn('acm', args),
+      domainValidationOptions: names.map((domainName) => ({
+        domainName,
+        resourceRecordName: `_mock-validation.${domainName}.`,
+        resourceRecordType: 'CNAME',
+        resourceRecordValue: `_mock-value.${domainName}.acm-validations.aws.`,
+      })),
+    };
+  },
+  'aws:acm/certificateValidation:CertificateValidation': (args) => ({
+    certificateArn: args.inputs.certificateArn,
+  }),
+  // A LoadBalancer Service gets its address from the cloud; the Cdn hands it to DNS.
+  'kubernetes:core/v1:Service': (args) =>
+    (args.inputs.spec as { type?: string } | undefined)?.type === 'LoadBalancer'
+      ? { status: { loadBalancer: { ingress: [{ hostname: `${args.name}.elb.mock` }] } } }
+      : {},
   'random:index/randomPassword:RandomPassword': (args) => ({
     result: `mock-password-${args.name}`,
   }),
@@ -49,6 +108,12 @@ export const callResults: Record<string, CallResult> = {
     accountId: '123456789012',
     arn: 'arn:aws:iam::123456789012:user/mock',
     userId: 'mock',
+  }),
+  'aws:route53/getZone:getZone': (args) => ({
+    id: `${String(args.inputs.name)}-existing-zone-id`,
+    zoneId: `${String(args.inputs.name)}-existing-zone-id`,
+    name: args.inputs.name,
+    arn: `arn:aws:route53:::hostedzone/${String(args.inputs.name)}-existing-zone-id`,
   }),
   'gcp:organizations/getClientConfig:getClientConfig': () => ({ project: 'mock-project' }),
 };
