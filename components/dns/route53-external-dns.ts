@@ -1,6 +1,7 @@
 // external-dns on an EKS cluster, writing to the stack's Route53 zone with a Pod Identity role: for
 // records the stack does not manage itself (e.g. tenants' Services annotated with a hostname). It
-// only upserts (never deletes what it did not create) and owns records by a TXT registry per cluster.
+// only upserts (never deletes what it did not create), owns records by a TXT registry per cluster,
+// and leaves the CDN's own names alone (it acts only on objects with the hostname annotation).
 import type * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -10,7 +11,7 @@ import { PodIdentityRole } from '../identity/pod-identity.ts';
 
 export const externalDnsChart = {
   chart: 'external-dns',
-  version: '1.18.0',
+  version: '1.19.0',
   repo: 'https://kubernetes-sigs.github.io/external-dns/',
 } as const;
 const namespace = 'external-dns';
@@ -69,7 +70,12 @@ export class Route53ExternalDns extends pulumi.ComponentResource {
           policy: 'upsert-only',
           registry: 'txt',
           txtOwnerId: args.ownerId,
-          extraArgs: [pulumi.interpolate`--zone-id-filter=${args.zoneId}`],
+          // Only objects that ask for a name: the CDN's own records stay with Route53Records.
+          extraArgs: [
+            pulumi.interpolate`--zone-id-filter=${args.zoneId}`,
+            '--annotation-filter=external-dns.alpha.kubernetes.io/hostname',
+          ],
+          resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
         },
       },
       { parent: this, provider: args.cluster.provider, dependsOn: [ns, identity] },
