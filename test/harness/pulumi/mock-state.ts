@@ -66,6 +66,41 @@ export const extraStateByType: Record<string, StateFor> = {
     (args.inputs.spec as { type?: string } | undefined)?.type === 'LoadBalancer'
       ? { status: { loadBalancer: { ingress: [{ hostname: `${args.name}.elb.mock` }] } } }
       : {},
+  // GCP and Cloudflare: addresses, endpoints and credentials the cloud assigns.
+  'gcp:container/cluster:Cluster': (args) => ({
+    name: args.inputs.name ?? args.name,
+    endpoint: mockGkeEndpoint,
+    masterAuth: { ...(args.inputs.masterAuth as object), clusterCaCertificate: mockGkeCa },
+  }),
+  'gcp:compute/address:Address': (args) => ({ address: mockPublicAddress(args.name) }),
+  'gcp:compute/globalAddress:GlobalAddress': (args) => ({ name: args.inputs.name ?? args.name }),
+  'gcp:compute/network:Network': (args) => ({ name: args.inputs.name ?? args.name }),
+  'gcp:sql/databaseInstance:DatabaseInstance': (args) => ({
+    name: args.inputs.name ?? args.name,
+    privateIpAddress: '10.240.0.3',
+    connectionName: `mock-project:mock-region:${args.name}`,
+  }),
+  'gcp:sql/database:Database': (args) => ({ name: args.inputs.name ?? args.name }),
+  'gcp:sql/user:User': (args) => ({ name: args.inputs.name ?? args.name }),
+  'gcp:redis/instance:Instance': (args) => ({
+    host: '10.240.1.4',
+    port: args.inputs.transitEncryptionMode === 'SERVER_AUTHENTICATION' ? 6378 : 6379,
+    authString: `mock-redis-auth-${args.name}`,
+    serverCaCerts: [
+      { cert: '-----BEGIN CERTIFICATE-----\nbW9jay1yZWRpcy1jYQ==\n-----END CERTIFICATE-----' },
+    ],
+  }),
+  'gcp:serviceaccount/account:Account': (args) => ({
+    name: `projects/${String(args.inputs.project)}/serviceAccounts/${String(args.inputs.accountId)}`,
+    email: `${String(args.inputs.accountId)}@${String(args.inputs.project)}.iam.gserviceaccount.com`,
+  }),
+  'gcp:dns/managedZone:ManagedZone': (args) => ({
+    name: args.inputs.name ?? args.name,
+    nameServers: ['ns-cloud-a1.googledomains.com.', 'ns-cloud-a2.googledomains.com.'],
+  }),
+  'cloudflare:index/zone:Zone': () => ({
+    nameServers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'],
+  }),
   'random:index/randomPassword:RandomPassword': (args) => ({
     result: `mock-password-${args.name}`,
   }),
@@ -99,6 +134,17 @@ export const mockK3sKubeconfig = [
   '',
 ].join('\n');
 
+/** What GKE reports for a cluster's control plane (made up). */
+export const mockGkeEndpoint = '192.0.2.10';
+export const mockGkeCa = 'bW9jay1na2UtY2E=';
+
+/** A documentation-range IPv4 address, stable per resource name. */
+export function mockPublicAddress(name: string): string {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) % 250;
+  return `198.51.100.${hash + 1}`;
+}
+
 export const callResults: Record<string, CallResult> = {
   'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({
     names: ['zone-a', 'zone-b', 'zone-c'],
@@ -116,4 +162,18 @@ export const callResults: Record<string, CallResult> = {
     arn: `arn:aws:route53:::hostedzone/${String(args.inputs.name)}-existing-zone-id`,
   }),
   'gcp:organizations/getClientConfig:getClientConfig': () => ({ project: 'mock-project' }),
+  // Public zones an existing GCP project holds; a stack's dns.zone must be one of them.
+  'gcp:dns/getManagedZones:getManagedZones': (args) => ({
+    id: `projects/${String(args.inputs.project)}/managedZones`,
+    managedZones: ['example.com', 'staging.example.com'].map((zone) => ({
+      name: zone.replaceAll('.', '-'),
+      dnsName: `${zone}.`,
+      visibility: 'public',
+      nameServers: ['ns-cloud-b1.googledomains.com.', 'ns-cloud-b2.googledomains.com.'],
+    })),
+  }),
+  'cloudflare:index/getZone:getZone': (args) => {
+    const name = String((args.inputs.filter as { name?: string } | undefined)?.name);
+    return { id: `${name}-zone-id`, name };
+  },
 };
