@@ -212,6 +212,7 @@ describe('aws-prod plan', () => {
     expect(database?.inputs).toMatchObject({
       publiclyAccessible: false,
       storageEncrypted: true,
+      dbSubnetGroupName: `${home}-database-group`,
       multiAz: true,
       deletionProtection: true,
       backupRetentionPeriod: 14,

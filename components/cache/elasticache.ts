@@ -38,12 +38,13 @@ export class ElastiCacheRedis extends pulumi.ComponentResource implements RedisE
   public readonly replicationGroup: aws.elasticache.ReplicationGroup;
 
   constructor(name: string, args: ElastiCacheRedisArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('edgeplane:cache:ElastiCacheRedis', name, {}, opts);
+    // Before super(): a group that cannot fail over registers nothing.
     if (args.multiAz && args.replicas < 1) {
       throw new Error(
         `ElastiCacheRedis ${name}: multiAz needs at least one replica to fail over to (set cache.replicas to 1 or more)`,
       );
     }
+    super('edgeplane:cache:ElastiCacheRedis', name, {}, opts);
     const child: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
     const { tags } = args;
     const subnets = new aws.elasticache.SubnetGroup(

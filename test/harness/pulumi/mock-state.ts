@@ -20,6 +20,14 @@ export const extraStateByType: Record<string, StateFor> = {
   }),
   'aws:kms/key:Key': (args) => ({ arn: mockArn('kms', args), keyId: `${args.name}-key-id` }),
   'aws:ec2/launchTemplate:LaunchTemplate': () => ({ latestVersion: 1 }),
+  // Groups named by the cloud when the program gives no name.
+  'aws:rds/subnetGroup:SubnetGroup': (args) => ({ name: args.inputs.name ?? `${args.name}-group` }),
+  'aws:rds/parameterGroup:ParameterGroup': (args) => ({
+    name: args.inputs.name ?? `${args.name}-group`,
+  }),
+  'aws:elasticache/subnetGroup:SubnetGroup': (args) => ({
+    name: args.inputs.name ?? `${args.name}-group`,
+  }),
   'aws:eks/cluster:Cluster': (args) => ({
     arn: mockArn('eks', args),
     name: args.inputs.name ?? args.name,
