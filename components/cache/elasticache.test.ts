@@ -50,9 +50,7 @@ describe('ElastiCacheRedis', () => {
     });
     expect(replicationGroup.secretInputPaths).toContain('authToken');
     const token = 'mock-password-cache-auth-token';
-    expect(
-      secretLeaks({ stack: 'test', resources, outputs: {}, secretOutputs: [] }, [token]),
-    ).toEqual([]);
+    expect(secretLeaks({ resources, outputs: {}, secretOutputs: [] }, [token])).toEqual([]);
     expect(result.tls).toBe(true);
     const url = redisUrl(result);
     expect(await pulumi.isSecret(url)).toBe(true);

@@ -90,9 +90,7 @@ describe('RdsPostgres', () => {
     const { resources, result } = await recordProgram(program(prod));
     const password = 'mock-password-database-password';
     expect(only(resources, 'aws:rds/instance:Instance').secretInputPaths).toContain('password');
-    expect(
-      secretLeaks({ stack: 'test', resources, outputs: {}, secretOutputs: [] }, [password]),
-    ).toEqual([]);
+    expect(secretLeaks({ resources, outputs: {}, secretOutputs: [] }, [password])).toEqual([]);
     const url = postgresUrl(result);
     expect(await pulumi.isSecret(url)).toBe(true);
     expect(await outputValue(url)).toBe(
