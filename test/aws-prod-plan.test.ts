@@ -286,6 +286,32 @@ describe('aws-prod plan', () => {
   });
 });
 
+describe('aws outside prod', () => {
+  it('shares one NAT gateway per region and protects nothing', async () => {
+    const dev = await planStack('aws-prod', {
+      overrides: {
+        'edgeplane:environment': 'dev',
+        'edgeplane:database': '{}',
+        'edgeplane:cache': '{}',
+        'edgeplane:runtime': JSON.stringify({ edgeReplicas: 1, originReplicas: 1 }),
+      },
+    });
+    const ofDevType = (type: string) => dev.resources.filter((resource) => resource.type === type);
+    expect(ofDevType('aws:ec2/natGateway:NatGateway')).toHaveLength(regions.length);
+    expect(dev.resources.filter((resource) => resource.protect)).toEqual([]);
+    const [database] = ofDevType('aws:rds/instance:Instance');
+    expect(database?.inputs).toMatchObject({
+      multiAz: false,
+      deletionProtection: false,
+      skipFinalSnapshot: true,
+      publiclyAccessible: false,
+      storageEncrypted: true,
+    });
+    const [cache] = ofDevType('aws:elasticache/replicationGroup:ReplicationGroup');
+    expect(cache?.inputs).toMatchObject({ numCacheClusters: 1, automaticFailoverEnabled: false });
+  });
+});
+
 describe('bad multi-region config registers nothing', () => {
   const cases = [
     {
