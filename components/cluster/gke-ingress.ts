@@ -6,6 +6,7 @@ import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { standardLabels } from '../labels.ts';
+import type { MonitoringOutputs } from '../monitoring/types.ts';
 import { clusterNamespace } from './namespace.ts';
 import type { ClusterOutputs } from './types.ts';
 
@@ -18,12 +19,39 @@ export const traefikChart = {
 
 export const gkeIngress = { className: 'traefik', namespace: 'traefik' } as const;
 
+/**
+ * Top-level values of the pinned chart this module sets, with the nested keys its values.schema.json
+ * closes (additionalProperties: false). A test holds traefikValues to them.
+ */
+export const traefikChartKeys = {
+  deployment: ['replicas'],
+  podDisruptionBudget: ['enabled', 'maxUnavailable', 'minAvailable'],
+  ingressClass: ['enabled', 'isDefaultClass', 'name'],
+  providers: [
+    'file',
+    'knative',
+    'kubernetesCRD',
+    'kubernetesGateway',
+    'kubernetesIngress',
+    'kubernetesIngressNginx',
+  ],
+  service: ['type', 'spec', 'annotations', 'labels', 'enabled', 'single'],
+  logs: ['access', 'general'],
+  metrics: ['prometheus', 'otlp', 'addInternals'],
+  resources: [],
+  podSecurityContext: [],
+  securityContext: ['allowPrivilegeEscalation', 'capabilities', 'readOnlyRootFilesystem'],
+  commonLabels: [],
+} as const satisfies Record<string, readonly string[]>;
+
 export interface GkeIngressArgs {
   project: string;
   region: string;
   gcpProvider: gcp.Provider;
   cluster: Pick<ClusterOutputs, 'provider'>;
   environment: 'dev' | 'staging' | 'prod';
+  /** When given, Traefik's metrics get a ServiceMonitor this Prometheus selects. */
+  monitoring?: Pick<MonitoringOutputs, 'selectorLabels' | 'ready'>;
 }
 
 /** The regional address a GKE cluster's ingress answers on; DNS records point here. */
@@ -49,6 +77,8 @@ export function ingressAddress(
 export function traefikValues(args: {
   address: string;
   environment: 'dev' | 'staging' | 'prod';
+  /** Labels Prometheus selects ServiceMonitors by; no ServiceMonitor when undefined. */
+  serviceMonitorLabels?: Record<string, string>;
 }): Record<string, unknown> {
   const prod = args.environment === 'prod';
   return {
@@ -64,6 +94,11 @@ export function traefikValues(args: {
       spec: { loadBalancerIP: args.address, externalTrafficPolicy: 'Local' },
     },
     logs: { access: { enabled: true } },
+    metrics: {
+      prometheus: args.serviceMonitorLabels
+        ? { serviceMonitor: { enabled: true, additionalLabels: args.serviceMonitorLabels } }
+        : {},
+    },
     resources: {
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { cpu: '1', memory: '512Mi' },
@@ -111,12 +146,20 @@ export function traefikIngress(
       cleanupOnFail: true,
       timeout: 600,
       values: pulumi.output(args.address).apply((address) => ({
-        ...traefikValues({ address, environment: args.environment }),
+        ...traefikValues({
+          address,
+          environment: args.environment,
+          serviceMonitorLabels: args.monitoring?.selectorLabels,
+        }),
         // The chart sets its own name and managed-by labels: a second one would be a duplicate key.
         commonLabels: chartLabels(args.environment),
       })),
     },
-    { ...opts, provider: args.cluster.provider, dependsOn: [namespace] },
+    {
+      ...opts,
+      provider: args.cluster.provider,
+      dependsOn: [namespace, ...(args.monitoring?.ready ?? [])],
+    },
   );
 }
 

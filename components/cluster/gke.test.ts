@@ -4,7 +4,13 @@ import type { RecordedResource } from '../../test/harness/pulumi/index.ts';
 import { mockGkeCa, mockGkeEndpoint } from '../../test/harness/pulumi/mock-state.ts';
 import { GcpNetwork } from '../network/gcp-network.ts';
 import { GkeCluster, nodeAccountId, nodeServiceAccountRoles } from './gke.ts';
-import { gkeIngress, ingressAddress, traefikIngress, traefikValues } from './gke-ingress.ts';
+import {
+  gkeIngress,
+  ingressAddress,
+  traefikChartKeys,
+  traefikIngress,
+  traefikValues,
+} from './gke-ingress.ts';
 import { outputValue, recordProgram } from './testing.ts';
 
 type Environment = 'dev' | 'staging' | 'prod';
@@ -222,5 +228,30 @@ describe('nodeAccountId', () => {
     ].map((region) => nodeAccountId('staging', region));
     for (const id of ids) expect(id).toMatch(/^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('traefikValues', () => {
+  it('sets only keys the pinned chart defines', () => {
+    const values = traefikValues({
+      address: '198.51.100.1',
+      environment: 'staging',
+      serviceMonitorLabels: { release: 'kube-prometheus-stack' },
+    });
+    const known = traefikChartKeys as Record<string, readonly string[]>;
+    for (const [key, value] of Object.entries(values)) {
+      expect([key, key in known]).toEqual([key, true]);
+      const nested = known[key] ?? [];
+      if (nested.length === 0 || typeof value !== 'object' || value === null) continue;
+      for (const inner of Object.keys(value))
+        expect([key, inner, nested.includes(inner)]).toEqual([key, inner, true]);
+    }
+    expect(values).toMatchObject({
+      metrics: {
+        prometheus: {
+          serviceMonitor: { enabled: true, additionalLabels: { release: 'kube-prometheus-stack' } },
+        },
+      },
+    });
   });
 });

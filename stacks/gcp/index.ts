@@ -115,11 +115,6 @@ export function deploy(config: StackConfig): StackOutputs {
       parent,
     );
     kubeconfigs[region] = cluster.kubeconfig;
-    traefikIngress(
-      `ingress-${region}`,
-      { project, region, gcpProvider, cluster, environment, address: address.address },
-      parent,
-    );
 
     const monitoring = new Monitoring(
       `monitoring-${region}`,
@@ -136,6 +131,19 @@ export function deploy(config: StackConfig): StackOutputs {
       parent,
     );
     grafanaAdminPasswords[region] = monitoring.grafanaAdminPassword;
+    traefikIngress(
+      `ingress-${region}`,
+      {
+        project,
+        region,
+        gcpProvider,
+        cluster,
+        environment,
+        address: address.address,
+        monitoring: monitoring.outputs(),
+      },
+      parent,
+    );
     const tls = new CertManager(
       `tls-${region}`,
       {
