@@ -100,6 +100,7 @@ describe('CloudSqlPostgres', () => {
     ).toEqual([]);
     const url = postgresUrl(result);
     expect(await pulumi.isSecret(url)).toBe(true);
+    expect(await outputValue(result.serverCaCertificate)).toContain('BEGIN CERTIFICATE');
     expect(await outputValue(url)).toBe(
       'postgres://edgeplane:mock-password-database-password@10.240.0.3:5432/edgeplane?sslmode=require',
     );

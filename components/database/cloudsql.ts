@@ -51,6 +51,11 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
   public readonly instance: gcp.sql.DatabaseInstance;
   /** `project:region:instance`, for the Cloud SQL Auth Proxy. */
   public readonly connectionName: pulumi.Output<string>;
+  /**
+   * PEM of the instance's server CA: clients that verify the server (sslmode verify-ca or
+   * verify-full, node-postgres' default for `require`) must trust it.
+   */
+  public readonly serverCaCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgeplane:database:CloudSqlPostgres', name, {}, opts);
@@ -133,6 +138,9 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     this.user = user.name;
     this.password = pulumi.secret(password.result);
     this.connectionName = this.instance.connectionName;
+    this.serverCaCertificate = this.instance.serverCaCerts.apply((certs) =>
+      (certs ?? []).map((cert) => cert.cert).join('\n'),
+    );
 
     this.registerOutputs({
       host: this.host,
@@ -142,6 +150,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
       password: this.password,
       sslMode: this.sslMode,
       connectionName: this.connectionName,
+      serverCaCertificate: this.serverCaCertificate,
     });
   }
 }

@@ -87,6 +87,9 @@ export const extraStateByType: Record<string, StateFor> = {
     name: args.inputs.name ?? args.name,
     privateIpAddress: '10.240.0.3',
     connectionName: `mock-project:mock-region:${args.name}`,
+    serverCaCerts: [
+      { cert: '-----BEGIN CERTIFICATE-----\nbW9jay1zcWwtY2E=\n-----END CERTIFICATE-----' },
+    ],
   }),
   'gcp:sql/database:Database': (args) => ({ name: args.inputs.name ?? args.name }),
   'gcp:sql/user:User': (args) => ({ name: args.inputs.name ?? args.name }),
