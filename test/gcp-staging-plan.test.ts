@@ -319,6 +319,42 @@ describe('gcp-staging with Cloudflare load balancing and external-dns', () => {
   });
 });
 
+describe('gcp-staging with external-dns on Cloud DNS', () => {
+  it('binds external-dns to the DNS service account through Workload Identity', async () => {
+    const variant = await planStack('gcp-staging', {
+      overrides: {
+        'edgeplane:dns': JSON.stringify({
+          provider: 'clouddns',
+          zone: 'staging.example.com',
+          externalDns: true,
+        }),
+      },
+    });
+    const members = ofType(variant.resources, 'gcp:serviceaccount/iAMMember:IAMMember')
+      .map((member) => member.inputs.member)
+      .sort();
+    expect(members).toEqual([
+      'serviceAccount:edgeplane-staging.svc.id.goog[cert-manager/cert-manager]',
+      'serviceAccount:edgeplane-staging.svc.id.goog[external-dns/external-dns]',
+    ]);
+    const releases = ofType(variant.resources, 'kubernetes:helm.sh/v3:Release').filter(
+      (release) => release.inputs.chart === 'external-dns',
+    );
+    expect(releases).toHaveLength(regions.length);
+    for (const release of releases) {
+      expect(release.inputs.values).toMatchObject({
+        provider: { name: 'google' },
+        serviceAccount: {
+          annotations: {
+            'iam.gke.io/gcp-service-account':
+              'edgeplane-staging-dns@edgeplane-staging.iam.gserviceaccount.com',
+          },
+        },
+      });
+    }
+  });
+});
+
 describe('bad multi-region gcp config', () => {
   it.each([
     [
