@@ -33,7 +33,8 @@ export const configExamples: Record<string, string> = {
   'k3s.user': 'ubuntu',
   'k3s.sshPort': '22',
   'k3s.version': 'v1.34.1+k3s1',
-  'aws.adminRoleArns': "--path 'aws.adminRoleArns[0]' arn:aws:iam::123456789012:role/platform-admin",
+  'aws.adminRoleArns':
+    "--path 'aws.adminRoleArns[0]' arn:aws:iam::123456789012:role/platform-admin",
   'aws.publicAccessCidrs': "--path 'aws.publicAccessCidrs[0]' 203.0.113.0/24",
   'aws.spot': 'false',
   'aws.vpcCidr': '10.0.0.0/16',
