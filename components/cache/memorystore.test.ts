@@ -28,6 +28,34 @@ async function plan(environment: 'staging' | 'prod') {
   });
 }
 
+describe('MemorystoreRedis read replicas', () => {
+  it('keeps HA without read replicas below the 5 GB Memorystore needs for them', async () => {
+    const { resources } = await recordProgram(() => {
+      const provider = new gcp.Provider('gcp-europe-west1', {
+        project: 'edgeplane-test',
+        region: 'europe-west1',
+      });
+      const peering = new pulumi.ComponentResource('test:index:Peering', 'peering');
+      return new MemorystoreRedis('cache', {
+        project: 'edgeplane-test',
+        region: 'europe-west1',
+        gcpProvider: provider,
+        network: 'network',
+        privateServices: peering,
+        environment: 'prod',
+        size: 'small',
+        highlyAvailable: true,
+        readReplicas: 2,
+        protect: true,
+      });
+    });
+    const instance = resources.find((resource) => resource.type === 'gcp:redis/instance:Instance');
+    expect(instance?.inputs).toMatchObject({ tier: 'STANDARD_HA', memorySizeGb: 1 });
+    expect(instance?.inputs.readReplicasMode).toBeUndefined();
+    expect(instance?.inputs.replicaCount).toBeUndefined();
+  });
+});
+
 describe('MemorystoreRedis', () => {
   it('is reached privately, with AUTH and TLS (server authentication)', async () => {
     const { resources, result } = await plan('staging');

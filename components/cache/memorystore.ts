@@ -15,6 +15,9 @@ export const memorystoreSizes: Record<MemorystoreSize, number> = {
   xlarge: 26,
 };
 
+/** Memorystore serves read replicas only from instances of this size up. */
+export const minReadReplicaSizeGb = 5;
+
 export interface MemorystoreRedisArgs {
   project: string;
   region: string;
@@ -26,7 +29,7 @@ export interface MemorystoreRedisArgs {
   size: MemorystoreSize;
   /** STANDARD_HA (a replica in another zone, automatic failover) instead of BASIC. */
   highlyAvailable: boolean;
-  /** Read replicas (STANDARD_HA only, 1-5). */
+  /** Read replicas (STANDARD_HA of 5 GB or more only, 1-5). */
   readReplicas: number;
   protect: boolean;
 }
@@ -43,7 +46,12 @@ export class MemorystoreRedis extends pulumi.ComponentResource implements RedisE
   constructor(name: string, args: MemorystoreRedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgeplane:cache:MemorystoreRedis', name, {}, opts);
     const tier = args.highlyAvailable ? 'STANDARD_HA' : 'BASIC';
-    const replicas = args.highlyAvailable ? Math.min(Math.max(args.readReplicas, 1), 5) : 0;
+    // Read replicas need STANDARD_HA and at least 5 GB; below that HA keeps its one failover replica.
+    const memorySizeGb = memorystoreSizes[args.size];
+    const replicas =
+      args.highlyAvailable && memorySizeGb >= minReadReplicaSizeGb
+        ? Math.min(Math.max(args.readReplicas, 1), 5)
+        : 0;
 
     this.instance = new gcp.redis.Instance(
       name,
@@ -52,7 +60,7 @@ export class MemorystoreRedis extends pulumi.ComponentResource implements RedisE
         region: args.region,
         displayName: `edgeplane ${args.environment}`,
         tier,
-        memorySizeGb: memorystoreSizes[args.size],
+        memorySizeGb,
         redisVersion: 'REDIS_7_2',
         connectMode: 'PRIVATE_SERVICE_ACCESS',
         authorizedNetwork: args.network,

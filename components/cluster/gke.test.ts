@@ -127,6 +127,11 @@ describe('GkeCluster', () => {
         metadata: { 'disable-legacy-endpoints': 'true' },
       },
     });
+    // Even GKE's short-lived default pool runs as that account, never the Compute Engine default one.
+    expect(one(resources, 'gcp:container/cluster:Cluster').inputs.nodeConfig).toMatchObject({
+      serviceAccount: email,
+      shieldedInstanceConfig: { enableSecureBoot: true },
+    });
     const grants = resources
       .filter((resource) => resource.type === 'gcp:projects/iAMMember:IAMMember')
       .map((resource) => [resource.inputs.role, resource.inputs.member]);

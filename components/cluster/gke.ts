@@ -130,6 +130,14 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         // pool below replaces the default one, which GKE insists on creating first.
         removeDefaultNodePool: true,
         initialNodeCount: 1,
+        // The short-lived default pool runs as the node account too: projects that disable the
+        // Compute Engine default service account could not create the cluster otherwise.
+        nodeConfig: {
+          serviceAccount: nodeAccount.email,
+          oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+          workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        },
         addonsConfig: {
           httpLoadBalancing: { disabled: false },
           horizontalPodAutoscaling: { disabled: false },
@@ -152,7 +160,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         deletionProtection: prod,
       },
       // The removed default pool's settings would otherwise show as drift on every update.
-      { ...gcpOpts, ignoreChanges: ['nodeConfig', 'initialNodeCount'] },
+      { ...gcpOpts, dependsOn: roleGrants, ignoreChanges: ['nodeConfig', 'initialNodeCount'] },
     );
 
     this.nodePool = new gcp.container.NodePool(

@@ -102,7 +102,6 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
           databaseFlags: [
             { name: 'log_min_duration_statement', value: '1000' },
             { name: 'log_lock_waits', value: 'on' },
-            { name: 'cloudsql.enable_pgaudit', value: 'off' },
           ],
           userLabels: { 'part-of': 'edgeplane', environment: args.environment },
         },

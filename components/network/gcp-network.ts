@@ -97,6 +97,8 @@ export class GcpNetwork extends pulumi.ComponentResource {
           subnetworks: [{ name: subnetwork.id, sourceIpRangesToNats: ['ALL_IP_RANGES'] }],
           // Edges open many connections to the same origins: ports per VM grow on demand.
           enableDynamicPortAllocation: true,
+          // Dynamic port allocation rules out endpoint-independent mapping.
+          enableEndpointIndependentMapping: false,
           minPortsPerVm: 256,
           maxPortsPerVm: 16384,
           logConfig: { enable: true, filter: 'ERRORS_ONLY' },
