@@ -117,6 +117,7 @@ describe('GkeCluster', () => {
     const email = `${String(account.accountId)}@edgeplane-test.iam.gserviceaccount.com`;
     expect(pool).toMatchObject({
       location: 'europe-west1',
+      namePrefix: 'edgeplane-',
       autoscaling: { totalMinNodeCount: 2, totalMaxNodeCount: 6 },
       management: { autoRepair: true, autoUpgrade: true },
       nodeConfig: {

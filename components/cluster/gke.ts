@@ -169,6 +169,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         project: args.project,
         location: args.region,
         cluster: this.cluster.name,
+        // Node pool names stop at 40 characters: an auto-name after a long region would not fit.
+        namePrefix: 'edgeplane-',
         autoscaling: {
           totalMinNodeCount: args.minNodes,
           totalMaxNodeCount: args.maxNodes,
