@@ -1,4 +1,4 @@
-// The EKS managed add-ons every edgeplane cluster runs. Versions are left to EKS: it picks the
+// The EKS add-ons every edgeplane cluster runs. Versions are left to EKS: it picks the
 // default for the cluster's Kubernetes version, and a cluster upgrade moves them along.
 // The VPC CNI enforces NetworkPolicies (the CDN's default-deny depends on it); the CNI and the EBS
 // CSI driver get their AWS permissions through Pod Identity, not the node role.
@@ -17,10 +17,12 @@ export interface EksAddonsArgs {
 /** Add-on name -> its configuration values (JSON), as `aws eks describe-addon-configuration` documents. */
 export const addonConfigurations = {
   'eks-pod-identity-agent': undefined,
-  'vpc-cni': { enableNetworkPolicy: 'true', nodeAgent: { enablePolicyEventLogs: 'false' } },
+  'vpc-cni': { enableNetworkPolicy: 'true' },
   'kube-proxy': undefined,
   coredns: { replicaCount: 2 },
   'aws-ebs-csi-driver': undefined,
+  // EKS community add-on: the resource metrics the edge's HorizontalPodAutoscaler scales on.
+  'metrics-server': undefined,
 } as const;
 
 export type EksAddonName = keyof typeof addonConfigurations;
@@ -52,6 +54,7 @@ export function eksAddons(
     'kube-proxy',
     'coredns',
     'aws-ebs-csi-driver',
+    'metrics-server',
   ];
   for (const addonName of order) {
     const identity = addonIdentities[addonName];
@@ -70,8 +73,8 @@ export function eksAddons(
       podIdentityAssociations = [{ roleArn: role.arn, serviceAccount: identity.serviceAccount }];
     }
     const configuration = addonConfigurations[addonName];
-    // CoreDNS and the EBS CSI controller are Deployments: they become healthy only on nodes.
-    const runsPods = addonName === 'coredns' || addonName === 'aws-ebs-csi-driver';
+    // Deployments (CoreDNS, the EBS CSI controller, metrics-server) become healthy only on nodes.
+    const runsPods = ['coredns', 'aws-ebs-csi-driver', 'metrics-server'].includes(addonName);
     const dependsOn = [
       ...(addonName === 'eks-pod-identity-agent' ? [] : [addons['eks-pod-identity-agent']]),
       ...(runsPods ? [args.nodeGroup] : []),

@@ -150,6 +150,7 @@ describe('EksCluster', () => {
       'coredns',
       'eks-pod-identity-agent',
       'kube-proxy',
+      'metrics-server',
       'vpc-cni',
     ]);
     const cni = addons.find((addon) => addon.inputs.addonName === 'vpc-cni');

@@ -1,9 +1,10 @@
 // EksCluster implements ClusterOutputs on AWS: an EKS control plane in the region's private
 // subnets (private endpoint, public only for an allowlist), authentication mode API with access
 // entries, secrets envelope-encrypted with a KMS key, every control-plane log type in CloudWatch,
-// a managed node group that follows the cluster's version, the core add-ons, and an encrypted gp3
-// StorageClass. Every resource goes through the region's explicit AWS provider; Kubernetes objects
-// go through the cluster's own provider, built from the cluster's outputs.
+// a managed node group that follows the cluster's version, the core add-ons and metrics-server
+// (for the edge's autoscaler), and an encrypted gp3 StorageClass. Every resource goes through the
+// region's explicit AWS provider; Kubernetes objects go through the cluster's own provider, built
+// from the cluster's outputs.
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -165,8 +166,14 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterOutpu
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
       {
         parent: this,
-        // Kubernetes objects wait for nodes, networking, DNS and the admins' access.
-        dependsOn: [nodeGroup, addons['vpc-cni'], addons.coredns, ...admins],
+        // Kubernetes objects wait for nodes, networking, DNS, resource metrics and the admins' access.
+        dependsOn: [
+          nodeGroup,
+          addons['vpc-cni'],
+          addons.coredns,
+          addons['metrics-server'],
+          ...admins,
+        ],
       },
     );
     new k8s.storage.v1.StorageClass(
