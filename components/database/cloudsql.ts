@@ -120,7 +120,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
       { parent: this },
     );
     const user = new gcp.sql.User(
-      `${name}-${cloudSqlUser}`,
+      `${name}-user`,
       {
         project: args.project,
         instance: this.instance.name,
