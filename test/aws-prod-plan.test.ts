@@ -228,6 +228,15 @@ describe('aws-prod plan', () => {
       numCacheClusters: 3,
     });
     expect(cache?.protect).toBe(true);
+    // Only the private subnets (nodes and pods) may connect to either store.
+    for (const group of ofType('aws:ec2/securityGroup:SecurityGroup')) {
+      expect(group.inputs.ingress).toEqual([
+        expect.objectContaining({
+          cidrBlocks: ['10.0.0.0/18', '10.0.64.0/18', '10.0.128.0/18'],
+        }),
+      ]);
+    }
+    expect(ofType('aws:ec2/securityGroup:SecurityGroup')).toHaveLength(2);
   });
 
   it('lets the origin reach the managed stores through the private subnets only', () => {

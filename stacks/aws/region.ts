@@ -12,6 +12,7 @@ import { Route53ExternalDns } from '../../components/dns/route53-external-dns.ts
 import { certManagerRoute53Policy } from '../../components/identity/dns-policies.ts';
 import { PodIdentityRole } from '../../components/identity/pod-identity.ts';
 import { Monitoring } from '../../components/monitoring/index.ts';
+import { namespaces } from '../../components/namespaces.ts';
 import { AwsVpc } from '../../components/network/vpc.ts';
 import { CertManager } from '../../components/tls/cert-manager.ts';
 import { dns01ForStack } from '../../components/tls/dns01.ts';
@@ -19,8 +20,11 @@ import type { StackConfig } from '../config.ts';
 import type { AwsSettings } from './config-schema.ts';
 import { stackTags } from './tags.ts';
 
-/** cert-manager's ServiceAccount as the chart names it (components/tls installs it there). */
-const certManagerServiceAccount = { namespace: 'cert-manager', serviceAccount: 'cert-manager' };
+/** cert-manager's ServiceAccount: the chart names it after the release (components/tls: cert-manager). */
+const certManagerServiceAccount = {
+  namespace: namespaces.certManager,
+  serviceAccount: 'cert-manager',
+};
 
 export interface AwsRegionArgs {
   config: StackConfig;
@@ -156,7 +160,8 @@ export function deployAwsRegion(args: AwsRegionArgs): AwsRegionDeployment {
     const dataStores = {
       provider,
       vpcId: network.vpcId,
-      allowedCidrs: [network.cidr],
+      // Nodes and pods (VPC CNI) live in the private subnets; nothing public reaches the stores.
+      allowedCidrs: network.privateSubnetCidrs,
       subnetIds: network.privateSubnetIds,
       tags,
     };
