@@ -16,8 +16,10 @@ const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-1'];
 const [home = '', ...others] = regions;
 
 let plan: Plan;
+let recorder: ResourceRecorder;
 beforeAll(async () => {
-  plan = await planStack('aws-prod');
+  recorder = new ResourceRecorder();
+  plan = await planStack('aws-prod', { recorder });
 });
 
 const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
@@ -63,6 +65,26 @@ describe('aws-prod plan', () => {
     expect(
       cloudResources.filter((resource) => !resource.provider).map((resource) => resource.urn),
     ).toEqual([]);
+  });
+
+  it('makes every AWS lookup through a region provider', () => {
+    const lookups = recorder.calls.filter((call) => call.token.startsWith('aws:'));
+    expect(lookups.map((call) => call.token)).toEqual(
+      expect.arrayContaining([
+        'aws:index/getAvailabilityZones:getAvailabilityZones',
+        'aws:route53/getZone:getZone',
+      ]),
+    );
+    const awsProviders = new Set(ofType('pulumi:providers:aws').map((provider) => provider.urn));
+    for (const call of lookups) {
+      expect({
+        token: call.token,
+        provider: awsProviders.has(call.provider?.split('::').slice(0, -1).join('::') ?? ''),
+      }).toEqual({
+        token: call.token,
+        provider: true,
+      });
+    }
   });
 
   it('parents every resource under the stack component', () => {
