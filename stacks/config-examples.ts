@@ -43,6 +43,7 @@ export const configExamples: Record<string, string> = {
   'gcp.project': 'edgeplane-staging',
   'gcp.releaseChannel': 'STABLE',
   'gcp.masterAuthorizedNetworks': "--path 'gcp.masterAuthorizedNetworks[0].cidr' 203.0.113.0/24",
+  'gcp.privateEndpoint': 'false',
   'monitoring.retentionDays': '30',
   'runtime.image': 'registry.example.com/edgeplane/runtime:0.1.0',
   'runtime.edgeReplicas': '3',

@@ -37,16 +37,17 @@ describe('gcp settings', () => {
       project: 'edgeplane-staging',
       releaseChannel: 'REGULAR',
       masterAuthorizedNetworks: [{ name: 'office', cidr: '203.0.113.0/24' }],
+      privateEndpoint: false,
     });
     expect(config.regions).toEqual(['europe-west1', 'us-central1']);
     expect(config.dns.externalDns).toBe(false);
   });
 
-  it('defaults to the STABLE channel in prod and to no authorized network', () => {
+  it('defaults to the STABLE channel in prod; private endpoints need no authorized network', () => {
     const config = loadStackConfig(
       stackWith('gcp-staging', {
         environment: 'prod',
-        gcp: { project: 'edgeplane-prod' },
+        gcp: { project: 'edgeplane-prod', privateEndpoint: true },
         database: { backupRetentionDays: 14 },
         runtime: { image: 'registry.example.com/edgeplane/runtime:0.1.0', edgeReplicas: 3 },
       }),
@@ -55,6 +56,7 @@ describe('gcp settings', () => {
       project: 'edgeplane-prod',
       releaseChannel: 'STABLE',
       masterAuthorizedNetworks: [],
+      privateEndpoint: true,
     });
   });
 
@@ -80,6 +82,13 @@ describe('gcp settings', () => {
       key: 'gcp',
       says: 'is only used when cloud is gcp',
       example: "pulumi config set --path 'gcp.project' edgeplane-staging",
+    },
+    {
+      name: 'public control planes nobody may reach',
+      change: { gcp: { project: 'edgeplane-staging' } },
+      key: 'gcp.masterAuthorizedNetworks',
+      says: 'must name at least one network (where Pulumi and kubectl run)',
+      example: "pulumi config set --path 'gcp.masterAuthorizedNetworks[0].cidr' 203.0.113.0/24",
     },
     {
       name: 'a project number instead of an ID',

@@ -102,7 +102,7 @@ describe('example stacks', () => {
       k3sDevWith({
         cloud: 'gcp',
         k3s: undefined,
-        gcp: { project: 'edgeplane-test' },
+        gcp: { project: 'edgeplane-test', privateEndpoint: true },
         regions: ['us-central1'],
         dns: { provider: 'clouddns' },
         environment: 'staging',

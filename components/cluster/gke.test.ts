@@ -86,6 +86,7 @@ describe('GkeCluster', () => {
       },
       privateClusterConfig: {
         enablePrivateNodes: true,
+        enablePrivateEndpoint: false,
         masterIpv4CidrBlock: '172.16.0.0/28',
       },
       masterAuthorizedNetworksConfig: {

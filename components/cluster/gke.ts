@@ -23,6 +23,8 @@ export interface GkeClusterArgs {
   releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
   /** CIDRs allowed to reach the control plane's public endpoint (besides the VPC itself). */
   masterAuthorizedNetworks: { name: string; cidr: string }[];
+  /** The control plane has no public endpoint; `endpoint` (and the kubeconfig) is the private one. */
+  privateEndpoint?: boolean;
   nodeSize: string;
   /** Nodes across the region's zones: the autoscaler stays within these totals. */
   minNodes: number;
@@ -106,8 +108,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         },
         privateClusterConfig: {
           enablePrivateNodes: true,
-          // The public endpoint stays, behind the authorized networks, so Pulumi can reach it.
-          enablePrivateEndpoint: false,
+          // Unless asked otherwise the public endpoint stays, behind the authorized networks, so
+          // Pulumi can reach it from outside the VPC.
+          enablePrivateEndpoint: args.privateEndpoint ?? false,
           masterIpv4CidrBlock: args.subnet.ranges.controlPlane,
           masterGlobalAccessConfig: { enabled: true },
         },

@@ -106,6 +106,7 @@ export function deploy(config: StackConfig): StackOutputs {
         version: config.cluster.version,
         releaseChannel: settings.releaseChannel,
         masterAuthorizedNetworks: settings.masterAuthorizedNetworks,
+        privateEndpoint: settings.privateEndpoint,
         nodeSize: config.cluster.nodeSize as string,
         minNodes: config.cluster.minNodes,
         maxNodes: config.cluster.maxNodes,
