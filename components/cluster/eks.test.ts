@@ -178,6 +178,43 @@ describe('EksCluster', () => {
     ]);
   });
 
+  it('scales the node group with Cluster Autoscaler, allowed to resize only this cluster', () => {
+    const release = only(resources, 'kubernetes:helm.sh/v3:Release');
+    expect(release.inputs).toMatchObject({
+      chart: 'cluster-autoscaler',
+      version: '9.52.1',
+      namespace: 'kube-system',
+      values: {
+        cloudProvider: 'aws',
+        awsRegion: 'eu-west-1',
+        autoDiscovery: { clusterName: 'edgeplane-test' },
+        image: { tag: 'v1.34.0' },
+        rbac: { serviceAccount: { name: 'cluster-autoscaler' } },
+      },
+    });
+    const association = ofType(
+      resources,
+      'aws:eks/podIdentityAssociation:PodIdentityAssociation',
+    ).find((candidate) => candidate.inputs.serviceAccount === 'cluster-autoscaler');
+    expect(association?.inputs).toMatchObject({
+      clusterName: 'edgeplane-test',
+      namespace: 'kube-system',
+    });
+    const policy = ofType(resources, 'aws:iam/rolePolicy:RolePolicy').find(
+      (candidate) => candidate.name === 'cluster-autoscaler',
+    );
+    const statements = JSON.parse(String(policy?.inputs.policy)).Statement as {
+      Action: string[];
+      Condition?: unknown;
+    }[];
+    const resize = statements.find((statement) =>
+      statement.Action.includes('autoscaling:SetDesiredCapacity'),
+    );
+    expect(resize?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/edgeplane-test': 'owned' },
+    });
+  });
+
   it('hands out a secret kubeconfig that gets its token from aws eks get-token', async () => {
     const kubeconfig = await outputValue(cluster.kubeconfig);
     expect(kubeconfig).toContain('server: https://cluster.eks.mock');

@@ -2,15 +2,16 @@
 // subnets (private endpoint, public only for an allowlist), authentication mode API with access
 // entries, secrets envelope-encrypted with a KMS key, every control-plane log type in CloudWatch,
 // a managed node group that follows the cluster's version, the core add-ons and metrics-server
-// (for the edge's autoscaler), and an encrypted gp3 StorageClass. Every resource goes through the
-// region's explicit AWS provider; Kubernetes objects go through the cluster's own provider, built
-// from the cluster's outputs.
+// (for the edge's autoscaler), Cluster Autoscaler (nodes follow the pods), and an encrypted gp3
+// StorageClass. Every resource goes through the region's explicit AWS provider; Kubernetes objects
+// go through the cluster's own provider, built from the cluster's outputs.
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { AwsVpc } from '../network/vpc.ts';
 import { eksAdminAccess } from './eks-access.ts';
 import { eksAddons } from './eks-addons.ts';
+import { eksClusterAutoscaler } from './eks-autoscaler.ts';
 import { clusterPolicyArns, nodePolicyArns, serviceRole } from './eks-iam.ts';
 import { eksKubeconfig } from './eks-kubeconfig.ts';
 import { eksNodeGroup } from './eks-node-group.ts';
@@ -175,6 +176,19 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterOutpu
           ...admins,
         ],
       },
+    );
+    eksClusterAutoscaler(
+      `${name}-autoscaler`,
+      {
+        provider: args.provider,
+        kubernetes: this.provider,
+        cluster: this.cluster,
+        clusterName: args.clusterName,
+        version: args.version,
+        region: args.region,
+        tags,
+      },
+      { parent: this, dependsOn: [addons['eks-pod-identity-agent']] },
     );
     new k8s.storage.v1.StorageClass(
       `${name}-${eksStorageClassName}`,
