@@ -86,6 +86,7 @@ describe('MemorystoreRedis', () => {
       readReplicasMode: 'READ_REPLICAS_ENABLED',
       replicaCount: 2,
       memorySizeGb: memorystoreSizes.medium,
+      deletionProtection: true,
     });
     expect(instance?.protect).toBe(true);
   });

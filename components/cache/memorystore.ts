@@ -76,6 +76,7 @@ export class MemorystoreRedis extends pulumi.ComponentResource implements RedisE
           weeklyMaintenanceWindows: [{ day: 'SUNDAY', startTime: { hours: 4, minutes: 0 } }],
         },
         labels: { 'part-of': 'edgeplane', environment: args.environment },
+        deletionProtection: args.protect,
       },
       {
         parent: this,

@@ -112,6 +112,29 @@ describe('GkeCluster', () => {
     expect(cluster.workloadPool).toBe('edgeplane-test.svc.id.goog');
   });
 
+  it('encrypts Secrets in etcd with a rotating regional KMS key only GKE may use', () => {
+    const ring = one(resources, 'gcp:kms/keyRing:KeyRing').inputs;
+    expect(ring).toMatchObject({ location: 'europe-west1', project: 'edgeplane-test' });
+    const key = one(resources, 'gcp:kms/cryptoKey:CryptoKey');
+    expect(key.inputs).toMatchObject({
+      keyRing: 'cluster-secrets-id',
+      purpose: 'ENCRYPT_DECRYPT',
+      rotationPeriod: '7776000s',
+    });
+    expect(one(resources, 'gcp:container/cluster:Cluster').inputs).toMatchObject({
+      databaseEncryption: { state: 'ENCRYPTED', keyName: 'cluster-secrets-id' },
+    });
+    const grant = one(resources, 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember').inputs;
+    expect(grant).toEqual(
+      expect.objectContaining({
+        cryptoKeyId: 'cluster-secrets-id',
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member:
+          'serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com',
+      }),
+    );
+  });
+
   it('runs an autoscaling pool of shielded nodes on the GKE metadata server as a least-privilege account', () => {
     const pool = one(resources, 'gcp:container/nodePool:NodePool').inputs;
     const account = one(resources, 'gcp:serviceaccount/account:Account').inputs;
@@ -216,12 +239,13 @@ describe('GkeCluster', () => {
 });
 
 describe('GkeCluster in prod', () => {
-  it('keeps the cluster from being deleted, on the STABLE channel', async () => {
+  it('keeps the cluster and its Secrets key from being deleted, on the STABLE channel', async () => {
     const { resources } = await plan('prod');
     expect(one(resources, 'gcp:container/cluster:Cluster').inputs).toMatchObject({
       deletionProtection: true,
       releaseChannel: { channel: 'STABLE' },
     });
+    expect(one(resources, 'gcp:kms/cryptoKey:CryptoKey').protect).toBe(true);
   });
 });
 

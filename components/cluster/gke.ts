@@ -57,6 +57,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
   public readonly nodePool: gcp.container.NodePool;
   /** `<project>.svc.id.goog`: Kubernetes ServiceAccounts act as Google ones through it. */
   public readonly workloadPool: string;
+  /** The Cloud KMS key that encrypts the cluster's Secrets in etcd. */
+  public readonly secretsKeyId: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -92,6 +94,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
           gcpOpts,
         ),
     );
+
+    const secretsKey = this.secretsEncryptionKey(name, args, gcpOpts);
 
     this.cluster = new gcp.container.Cluster(
       name,
@@ -129,8 +133,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         datapathProvider: 'ADVANCED_DATAPATH',
         enableShieldedNodes: true,
         enableLegacyAbac: false,
-        // Kubernetes Secrets are encrypted at the application layer by default on GKE; the node
-        // pool below replaces the default one, which GKE insists on creating first.
+        // Kubernetes Secrets are encrypted in etcd with the region's Cloud KMS key (envelope).
+        databaseEncryption: { state: 'ENCRYPTED', keyName: secretsKey.key.id },
+        // The node pool below replaces the default one, which GKE insists on creating first.
         removeDefaultNodePool: true,
         initialNodeCount: 1,
         // The short-lived default pool runs as the node account too: projects that disable the
@@ -163,7 +168,11 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         deletionProtection: prod,
       },
       // The removed default pool's settings would otherwise show as drift on every update.
-      { ...gcpOpts, dependsOn: roleGrants, ignoreChanges: ['nodeConfig', 'initialNodeCount'] },
+      {
+        ...gcpOpts,
+        dependsOn: [...roleGrants, secretsKey.grant],
+        ignoreChanges: ['nodeConfig', 'initialNodeCount'],
+      },
     );
 
     this.nodePool = new gcp.container.NodePool(
@@ -218,7 +227,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
       { parent: this, dependsOn: [this.nodePool] },
     );
 
+    this.secretsKeyId = secretsKey.key.id;
     this.registerOutputs({
+      secretsKeyId: this.secretsKeyId,
       name: this.name,
       region: this.region,
       kubeconfig: this.kubeconfig,
@@ -226,6 +237,47 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
       ingressClassName: this.ingressClassName,
       workloadPool: this.workloadPool,
     });
+  }
+
+  /**
+   * A key ring and a rotating key in the cluster's region, usable only by GKE's service agent: the
+   * envelope key of the cluster's Secrets. Key rings cannot be deleted; the auto-named ring is left
+   * behind by `pulumi destroy` and a new one is made next time.
+   */
+  private secretsEncryptionKey(
+    name: string,
+    args: GkeClusterArgs,
+    gcpOpts: pulumi.CustomResourceOptions,
+  ): { key: gcp.kms.CryptoKey; grant: gcp.kms.CryptoKeyIAMMember } {
+    const ring = new gcp.kms.KeyRing(
+      `${name}-secrets`,
+      { project: args.project, location: args.region },
+      gcpOpts,
+    );
+    const key = new gcp.kms.CryptoKey(
+      `${name}-secrets`,
+      {
+        keyRing: ring.id,
+        purpose: 'ENCRYPT_DECRYPT',
+        rotationPeriod: `${90 * 24 * 3600}s`,
+        labels: { 'part-of': 'edgeplane', environment: args.environment },
+      },
+      // Destroying the key would leave every Secret of the cluster unreadable.
+      { ...gcpOpts, protect: args.environment === 'prod' },
+    );
+    const projectNumber = gcp.organizations
+      .getProjectOutput({ projectId: args.project }, gcpOpts)
+      .apply((project) => project.number);
+    const grant = new gcp.kms.CryptoKeyIAMMember(
+      `${name}-secrets-gke`,
+      {
+        cryptoKeyId: key.id,
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+      },
+      gcpOpts,
+    );
+    return { key, grant };
   }
 }
 

@@ -173,6 +173,10 @@ export const callResults: Record<string, CallResult> = {
     arn: `arn:aws:route53:::hostedzone/${String(args.inputs.name)}-existing-zone-id`,
   }),
   'gcp:organizations/getClientConfig:getClientConfig': () => ({ project: 'mock-project' }),
+  'gcp:organizations/getProject:getProject': (args) => ({
+    projectId: args.inputs.projectId,
+    number: '123456789012',
+  }),
   // Public zones an existing GCP project holds; a stack's dns.zone must be one of them.
   'gcp:dns/getManagedZones:getManagedZones': (args) => ({
     id: `projects/${String(args.inputs.project)}/managedZones`,
