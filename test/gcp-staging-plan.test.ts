@@ -319,6 +319,39 @@ describe('gcp-staging with Cloudflare load balancing and external-dns', () => {
   });
 });
 
+describe('gcp-staging grown to three regions', () => {
+  it('adds a cluster, edges and a geo answer for the new region, and nothing else at home', async () => {
+    const three = [...regions, 'asia-southeast1'];
+    const grown = await planStack('gcp-staging', {
+      overrides: { 'edgeplane:regions': JSON.stringify(three) },
+    });
+    const clusters = ofType(grown.resources, 'gcp:container/cluster:Cluster');
+    expect(clusters.map((cluster) => cluster.inputs.location).sort()).toEqual([...three].sort());
+    const subnets = ofType(grown.resources, 'gcp:compute/subnetwork:Subnetwork');
+    // Existing regions keep their address slots.
+    expect(subnets.map((subnet) => [subnet.inputs.region, subnet.inputs.ipCidrRange])).toEqual([
+      ['europe-west1', '10.0.0.0/20'],
+      ['us-central1', '10.0.16.0/20'],
+      ['asia-southeast1', '10.0.32.0/20'],
+    ]);
+    const deployments = ofType(grown.resources, 'kubernetes:apps/v1:Deployment');
+    const where = (name: string) =>
+      deployments
+        .filter((deployment) => (deployment.inputs as unknown as Deployment).metadata.name === name)
+        .map((deployment) => regionOf(grown.resources, deployment))
+        .sort();
+    expect(where('edgeplane-origin')).toEqual([home]);
+    expect(where('edgeplane-edge')).toEqual([...three].sort());
+    const edge = ofType(grown.resources, 'gcp:dns/recordSet:RecordSet').find(
+      (record) => record.inputs.name === `${domain}.`,
+    );
+    const geos = (edge?.inputs.routingPolicy as { geos?: { location: string }[] } | undefined)
+      ?.geos;
+    expect((geos ?? []).map((geo) => geo.location).sort()).toEqual([...three].sort());
+    expect(ofType(grown.resources, 'gcp:sql/databaseInstance:DatabaseInstance')).toHaveLength(1);
+  });
+});
+
 describe('gcp-staging with external-dns on Cloud DNS', () => {
   it('binds external-dns to the DNS service account through Workload Identity', async () => {
     const variant = await planStack('gcp-staging', {
