@@ -138,6 +138,15 @@ describe('gcp settings', () => {
         "pulumi config set --path 'dns.cloudflare.accountId' 0123456789abcdef0123456789abcdef",
     },
     {
+      name: 'a Cloudflare zone to create without its account',
+      stack: 'k3s-dev',
+      change: { dns: { provider: 'cloudflare', zone: 'example.com', createZone: true } },
+      key: 'dns.cloudflare.accountId',
+      says: 'is required when dns.createZone is true on cloudflare',
+      example:
+        "pulumi config set --path 'dns.cloudflare.accountId' 0123456789abcdef0123456789abcdef",
+    },
+    {
       name: 'a Cloudflare account ID of the wrong shape',
       stack: 'k3s-dev',
       change: {

@@ -304,6 +304,14 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
           message: `is only used when cloud is aws (this stack's cloud is ${cloud})`,
         });
       }
+      if (config.dns.provider === 'cloudflare' && config.dns.createZone && !config.dns.cloudflare) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dns', 'cloudflare', 'accountId'],
+          message:
+            'is required when dns.createZone is true on cloudflare: the account the zone is created in',
+        });
+      }
       if (config.dns.cloudflare && config.dns.provider !== 'cloudflare') {
         ctx.addIssue({
           code: 'custom',

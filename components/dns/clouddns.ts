@@ -40,9 +40,10 @@ export class CloudDnsRecords extends pulumi.ComponentResource {
   public readonly records: gcp.dns.RecordSet[] = [];
 
   constructor(name: string, args: CloudDnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('edgeplane:dns:CloudDns', name, {}, opts);
+    // Checked before super(): bad arguments register nothing, not even the component.
     if (args.edges.length === 0)
       throw new Error(`${name}: the edge hostname needs at least one region`);
+    super('edgeplane:dns:CloudDns', name, {}, opts);
     const gcpOpts = { parent: this, provider: args.gcpProvider };
     const ttl = args.ttl ?? 60;
     const dnsName = `${args.zone}.`;

@@ -24,7 +24,7 @@ const byPrefix: [RegExp, CloudflareRegion][] = [
   [/^(mx-|northamerica-south)/, 'NSAM'],
   [/^(us-|ca-|northamerica-)/, 'ENAM'],
   [/^(sa-|southamerica-)/, 'SSAM'],
-  [/^(europe-central|europe-north|eu-north|eu-central-2)/, 'EEU'],
+  [/^(europe-central|europe-north|eu-north)/, 'EEU'],
   [/^(eu-|europe-)/, 'WEU'],
   [/^(me-|il-)/, 'ME'],
   [/^(af-|africa-)/, 'SAF'],

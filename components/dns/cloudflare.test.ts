@@ -1,11 +1,12 @@
 // Cloudflare under the recording mocks: plain per-region records without load balancing; a monitor,
 // a pool per region and a geo-steered load balancer with it. Always the explicit provider.
 import * as pulumi from '@pulumi/pulumi';
+import { awsRegions, gcpRegions } from '../../stacks/regions.ts';
 import type { RecordedResource } from '../../test/harness/pulumi/index.ts';
 import { secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { recordProgram } from '../cluster/testing.ts';
 import { CloudflareDns, type CloudflareDnsArgs } from './cloudflare.ts';
-import { cloudflareRegionOf } from './cloudflare-regions.ts';
+import { cloudflareRegionOf, cloudflareRegions } from './cloudflare-regions.ts';
 
 const token = 'cloudflare-test-token-0000000000';
 const hostnames = {
@@ -147,6 +148,7 @@ describe('cloudflareRegionOf', () => {
     ['europe-west1', 'WEU'],
     ['eu-west-1', 'WEU'],
     ['europe-north1', 'EEU'],
+    ['eu-central-2', 'WEU'],
     ['us-east-1', 'ENAM'],
     ['us-central1', 'ENAM'],
     ['us-west-2', 'WNAM'],
@@ -162,6 +164,15 @@ describe('cloudflareRegionOf', () => {
     ['africa-south1', 'SAF'],
   ])('%s steers from %s', (region, expected) => {
     expect(cloudflareRegionOf(region)).toBe(expected);
+  });
+
+  it('knows every AWS and GCP region a stack may name', () => {
+    for (const region of [...awsRegions, ...gcpRegions]) {
+      expect([region, cloudflareRegions.includes(cloudflareRegionOf(region))]).toEqual([
+        region,
+        true,
+      ]);
+    }
   });
 
   it('names the file to extend for an unknown region', () => {

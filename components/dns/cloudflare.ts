@@ -41,7 +41,7 @@ export class CloudflareDns extends pulumi.ComponentResource {
   public readonly pools: Record<string, cloudflare.LoadBalancerPool> = {};
 
   constructor(name: string, args: CloudflareDnsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('edgeplane:dns:Cloudflare', name, {}, opts);
+    // Checked before super(): bad arguments register nothing, not even the component.
     if (args.edges.length === 0)
       throw new Error(`${name}: the edge hostname needs at least one region`);
     if ((args.loadBalancing || args.createZone) && !args.accountId) {
@@ -59,6 +59,7 @@ export class CloudflareDns extends pulumi.ComponentResource {
       ...edge,
       steersFrom: cloudflareRegionOf(edge.region),
     }));
+    super('edgeplane:dns:Cloudflare', name, {}, opts);
 
     this.provider = new cloudflare.Provider(
       `${name}-provider`,
