@@ -22,6 +22,9 @@ export const configExamples: Record<string, string> = {
   'dns.provider': 'route53',
   'dns.zone': 'example.com',
   'dns.createZone': 'false',
+  'dns.cloudflare.accountId': '0123456789abcdef0123456789abcdef',
+  'dns.cloudflare.loadBalancing': 'true',
+  'dns.externalDns': 'false',
   'tls.issuer': 'letsencrypt',
   'tls.email': 'ops@example.com',
   'k3s.mode': 'install',
@@ -30,6 +33,17 @@ export const configExamples: Record<string, string> = {
   'k3s.user': 'ubuntu',
   'k3s.sshPort': '22',
   'k3s.version': 'v1.34.1+k3s1',
+  'aws.adminRoleArns':
+    "--path 'aws.adminRoleArns[0]' arn:aws:iam::123456789012:role/platform-admin",
+  'aws.publicAccessCidrs': "--path 'aws.publicAccessCidrs[0]' 203.0.113.0/24",
+  'aws.spot': 'false',
+  'aws.vpcCidr': '10.0.0.0/16',
+  'aws.availabilityZones': '3',
+  'aws.logRetentionDays': '90',
+  'gcp.project': 'edgeplane-staging',
+  'gcp.releaseChannel': 'STABLE',
+  'gcp.masterAuthorizedNetworks': "--path 'gcp.masterAuthorizedNetworks[0].cidr' 203.0.113.0/24",
+  'gcp.privateEndpoint': 'false',
   'monitoring.retentionDays': '30',
   'runtime.image': 'registry.example.com/edgeplane/runtime:0.1.0',
   'runtime.edgeReplicas': '3',
@@ -52,7 +66,11 @@ export function exampleCommand(key: string): string | undefined {
   const nested = Object.keys(configExamples).find((known) => known.startsWith(`${key}.`));
   if (configExamples[key] === undefined && nested) return exampleCommand(nested);
   const example = configExamples[key];
-  if (example === undefined) return undefined;
+  if (example === undefined) {
+    // A key inside a list item (gcp.masterAuthorizedNetworks.cidr) shows its list's example.
+    const parent = key.split('.').slice(0, -1).join('.');
+    return parent === '' ? undefined : exampleCommand(parent);
+  }
   if (example.startsWith('--')) return `pulumi config set ${example}`;
   return key.includes('.')
     ? `pulumi config set --path '${key}' ${example}`

@@ -2,6 +2,9 @@
 // bad value fails before any resource is registered. Secrets are not part of this document: they
 // are separate keys set with `pulumi config set --secret` (see config-secrets.ts).
 import { z } from 'zod';
+import { awsSchema } from './aws/config-schema.ts';
+import { gcpSchema } from './gcp/config-schema.ts';
+import { regionExamples, regionProblem } from './regions.ts';
 
 export const clouds = ['aws', 'gcp', 'k3s'] as const;
 export const environments = ['dev', 'staging', 'prod'] as const;
@@ -81,20 +84,6 @@ export const defaultNodeSizes: Record<Cloud, Record<Environment, string | undefi
   k3s: { dev: undefined, staging: undefined, prod: undefined },
 };
 
-const regionPatterns: Record<Cloud, { pattern: RegExp; example: string }> = {
-  aws: {
-    pattern:
-      /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|southwest|northwest)-\d$/,
-    example: 'us-east-1',
-  },
-  gcp: {
-    pattern:
-      /^(us|europe|asia|australia|northamerica|southamerica|me|africa)-(north|south|east|west|central|northeast|southeast|southwest|northwest)\d$/,
-    example: 'europe-west1',
-  },
-  k3s: { pattern: /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, example: 'home-lab' },
-};
-
 const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const ipv4Pattern = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/;
@@ -147,7 +136,6 @@ const resources = (cpu: string, memory: string) =>
 
 export function stackConfigSchema(environment: Environment, cloud: Cloud) {
   const d = environmentDefaults[environment];
-  const region = regionPatterns[cloud];
   return z
     .strictObject({
       cloud: oneOf(clouds),
@@ -156,8 +144,11 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
       regions: z
         .array(
           z
-            .string()
-            .regex(region.pattern, `must be a ${cloud} region name such as ${region.example}`),
+            .string({ error: `must be a region name such as ${regionExamples[cloud]}` })
+            .superRefine((name, ctx) => {
+              const problem = regionProblem(cloud, name);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem, input: name });
+            }),
           { error: `must be a list of ${cloud} region names, home first` },
         )
         .min(1, 'must name at least one region: the first is home')
@@ -206,6 +197,17 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
         provider: oneOf(dnsProviders),
         zone: hostname('example.com'),
         createZone: flag.default(false),
+        /** Cloudflare only: the account that owns load balancers, and whether to use them (a paid add-on). */
+        cloudflare: z
+          .strictObject({
+            accountId: z
+              .string({ error: 'must be a Cloudflare account ID (32 hex characters)' })
+              .regex(/^[0-9a-f]{32}$/, 'must be a Cloudflare account ID (32 hex characters)'),
+            loadBalancing: flag.default(false),
+          })
+          .optional(),
+        /** Also run external-dns in every cluster, for records the stack does not manage itself. */
+        externalDns: flag.default(false),
       }),
       tls: z
         .strictObject({
@@ -232,6 +234,8 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
             .default(defaultK3sVersion),
         })
         .optional(),
+      aws: awsSchema(environment).optional(),
+      gcp: gcpSchema(environment).optional(),
       monitoring: z
         .strictObject({
           retentionDays: count(1, 365).default(d.retentionDays),
@@ -277,6 +281,44 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
         });
       }
       checkK3s(config, cloud, ctx);
+      checkGcp(config, cloud, ctx);
+      if (cloud === 'aws' && config.dns.provider !== 'route53') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dns', 'provider'],
+          message: 'must be route53 when cloud is aws',
+        });
+      }
+      if (cloud === 'aws' && config.domain === config.dns.zone) {
+        // Latency records per region are CNAMEs to each region's load balancer: not at a zone apex.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['domain'],
+          message: `must be a name below dns.zone on aws, such as cdn.${config.dns.zone} (a zone apex cannot hold the per-region CNAME records)`,
+        });
+      }
+      if (cloud !== 'aws' && config.aws) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aws'],
+          message: `is only used when cloud is aws (this stack's cloud is ${cloud})`,
+        });
+      }
+      if (config.dns.provider === 'cloudflare' && config.dns.createZone && !config.dns.cloudflare) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dns', 'cloudflare', 'accountId'],
+          message:
+            'is required when dns.createZone is true on cloudflare: the account the zone is created in',
+        });
+      }
+      if (config.dns.cloudflare && config.dns.provider !== 'cloudflare') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dns', 'cloudflare'],
+          message: `is only used when dns.provider is cloudflare (this stack's is ${config.dns.provider})`,
+        });
+      }
       const edgeMemoryMb = memoryMegabytes(config.runtime.edgeResources.memory);
       if (config.runtime.cacheMemoryMb > edgeMemoryMb * 0.75) {
         ctx.addIssue({
@@ -357,6 +399,35 @@ function checkK3s(
   }
 }
 
+/** `gcp` is present exactly on gcp stacks. */
+function checkGcp(
+  config: { gcp?: unknown; dns?: { provider: string } },
+  cloud: Cloud,
+  ctx: z.RefinementCtx,
+) {
+  if (cloud === 'gcp' && !config.gcp) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['gcp'],
+      message: 'is required when cloud is gcp: at least gcp.project, e.g. edgeplane-staging',
+    });
+  }
+  if (cloud === 'gcp' && config.dns?.provider === 'route53') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dns', 'provider'],
+      message: 'must be clouddns or cloudflare on gcp (Route53 answers for aws stacks)',
+    });
+  }
+  if (cloud !== 'gcp' && config.gcp) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['gcp'],
+      message: `is only used when cloud is gcp (this stack's cloud is ${cloud})`,
+    });
+  }
+}
+
 function memoryMegabytes(quantity: string): number {
   const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
   if (!match) return 0;
@@ -380,6 +451,8 @@ export const documentKeys = [
   'dns',
   'tls',
   'k3s',
+  'aws',
+  'gcp',
   'monitoring',
   'runtime',
 ] as const;

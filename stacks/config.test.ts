@@ -102,6 +102,7 @@ describe('example stacks', () => {
       k3sDevWith({
         cloud: 'gcp',
         k3s: undefined,
+        gcp: { project: 'edgeplane-test', privateEndpoint: true },
         regions: ['us-central1'],
         dns: { provider: 'clouddns' },
         environment: 'staging',
@@ -156,7 +157,7 @@ const badConfigs: { name: string; change: Record<string, unknown>; key: string; 
       regions: ['us-east-1', 'mars-1'],
     },
     key: 'regions.1',
-    says: 'must be a aws region name',
+    says: 'is not an AWS region; use a region name such as us-east-1',
   },
   {
     name: 'storage too small',

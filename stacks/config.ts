@@ -60,6 +60,8 @@ const structuredKeys = new Set<string>([
   'dns',
   'tls',
   'k3s',
+  'aws',
+  'gcp',
   'monitoring',
   'runtime',
 ]);

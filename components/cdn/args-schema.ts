@@ -47,7 +47,7 @@ const plainArgs = z
       region: z
         .string()
         .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a region name such as us-east-1 or home-lab'),
-      ingressClassName: z.string().min(1, 'must name an IngressClass, e.g. traefik'),
+      ingressClassName: z.string(),
     }),
     tls: z.object({
       clusterIssuerName: z.string().min(1, 'must name a ClusterIssuer, e.g. letsencrypt'),
@@ -68,8 +68,17 @@ const plainArgs = z
     }),
     ingressControllerNamespace: z.string().min(1).optional(),
     dataStoreCidrs: z.array(cidr).optional(),
+    loadBalancer: z.object({ annotations: z.record(z.string(), z.unknown()) }).optional(),
   })
   .superRefine((args, ctx) => {
+    // With load balancers there is no Ingress, so no IngressClass to name.
+    if (!args.loadBalancer && args.cluster.ingressClassName === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster', 'ingressClassName'],
+        message: 'must name an IngressClass, e.g. traefik (or give loadBalancer)',
+      });
+    }
     const { edgeMaxReplicas, edgeReplicas } = args.runtime;
     if (edgeMaxReplicas !== undefined && edgeMaxReplicas < edgeReplicas) {
       ctx.addIssue({

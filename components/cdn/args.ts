@@ -70,4 +70,11 @@ export interface CdnArgs {
    * at the cluster's own network. Link-local (instance metadata) stays blocked either way.
    */
   privateTenantOrigins?: boolean;
+  /**
+   * Clouds: reach the edge (and, in the home region, the origin) through LoadBalancer Services
+   * instead of an Ingress, e.g. an AWS NLB that terminates TLS with an ACM certificate. The Cdn then
+   * creates no Ingress, admits clients to the origin from anywhere, and exposes each load
+   * balancer's address as `loadBalancers` for DNS. Default: an Ingress of `cluster.ingressClassName`.
+   */
+  loadBalancer?: { annotations: Record<string, pulumi.Input<string>> };
 }

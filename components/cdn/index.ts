@@ -16,6 +16,7 @@ import { edgeAutoscaler } from './autoscaler.ts';
 import { runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
+import { loadBalancerEntry } from './load-balancer.ts';
 import { networkPolicies } from './network-policies.ts';
 import { runtimePodSelector } from './pod-selector.ts';
 import { runtimeServiceMonitor } from './service-monitor.ts';
@@ -37,6 +38,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
   public readonly hostnames: CdnHostnames;
   public readonly edgeService: string;
   public readonly homeOrigin?: { url: string; edgeToken: pulumi.Output<string> };
+  public readonly loadBalancers?: { edge: pulumi.Output<string>; origin?: pulumi.Output<string> };
 
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before super(): bad arguments register nothing, not even the component.
@@ -215,20 +217,39 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     this.hostnames = hostnames;
     this.edgeService = `${workloadNames.edge}.${namespaceName}`;
 
-    edgeplaneIngress(
-      'edgeplane',
-      {
-        resourcePrefix: name,
-        namespace: namespaceName,
-        labels: cdnLabels,
-        ingressClassName: cluster.ingressClassName,
-        hostnames,
-        edgeServiceName: workloadNames.edge,
-        originServiceName: region.role === 'home' ? workloadNames.origin : undefined,
-        tls: args.tls,
-      },
-      inNamespace,
-    );
+    if (args.loadBalancer) {
+      const entry = (role: RuntimeRole) =>
+        loadBalancerEntry(
+          `${workloadNames[role]}-public`,
+          resourceName(`${workloadNames[role]}-public`),
+          {
+            namespace: namespaceName,
+            ...roleLabels(role),
+            annotations: args.loadBalancer?.annotations ?? {},
+            plainHttp: role === 'edge',
+          },
+          inNamespace,
+        ).address;
+      this.loadBalancers = {
+        edge: entry('edge'),
+        origin: region.role === 'home' ? entry('origin') : undefined,
+      };
+    } else {
+      edgeplaneIngress(
+        'edgeplane',
+        {
+          resourcePrefix: name,
+          namespace: namespaceName,
+          labels: cdnLabels,
+          ingressClassName: cluster.ingressClassName,
+          hostnames,
+          edgeServiceName: workloadNames.edge,
+          originServiceName: region.role === 'home' ? workloadNames.origin : undefined,
+          tls: args.tls,
+        },
+        inNamespace,
+      );
+    }
 
     const policies = networkPolicies({
       edgeSelector: edgeLabels.selector,
@@ -237,6 +258,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
         region.role === 'home' ? [region.postgres.port, region.redis.port] : undefined,
       dataStoreCidrs: args.dataStoreCidrs,
       ingressControllerNamespace: args.ingressControllerNamespace ?? 'kube-system',
+      originLoadBalanced: args.loadBalancer !== undefined,
       monitoringNamespace: monitoring.namespace,
       otlpPort: urlPort(monitoring.otlpEndpoint),
       privateTenantOrigins: args.privateTenantOrigins ?? false,
@@ -257,6 +279,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
       hostnames: this.hostnames,
       edgeService: this.edgeService,
       homeOrigin: this.homeOrigin,
+      loadBalancers: this.loadBalancers,
     });
   }
 }

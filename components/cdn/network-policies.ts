@@ -17,6 +17,8 @@ export interface NetworkPolicyArgs {
   /** Managed stores outside the cluster; otherwise the stores run in namespace edgeplane-data. */
   dataStoreCidrs?: string[];
   ingressControllerNamespace: string;
+  /** The origin has a load balancer of its own: clients reach it from anywhere, not via an ingress controller. */
+  originLoadBalanced?: boolean;
   monitoringNamespace: string;
   /** Port of the OpenTelemetry Collector's OTLP endpoint in the monitoring namespace. */
   otlpPort: number;
@@ -145,13 +147,15 @@ export function networkPolicies(args: NetworkPolicyArgs): NamedPolicy[] {
           podSelector: { matchLabels: args.originSelector },
           policyTypes: ['Ingress'],
           ingress: [
-            {
-              from: [
-                { podSelector: { matchLabels: args.edgeSelector } },
-                inNamespace(args.ingressControllerNamespace),
-              ],
-              ports: [tcp(ports.traffic)],
-            },
+            args.originLoadBalanced
+              ? { ports: [tcp(ports.traffic)] }
+              : {
+                  from: [
+                    { podSelector: { matchLabels: args.edgeSelector } },
+                    inNamespace(args.ingressControllerNamespace),
+                  ],
+                  ports: [tcp(ports.traffic)],
+                },
           ],
         },
       },

@@ -21,4 +21,9 @@ export interface CdnOutputs {
    * always a secret Output. Hand both to every edge-only region's Cdn.
    */
   homeOrigin?: { url: string; edgeToken: pulumi.Output<string> };
+  /**
+   * With `CdnArgs.loadBalancer` only: the address (hostname or IP) the cloud gave each role's load
+   * balancer; the origin's in the home region only. DNS points the hostnames here.
+   */
+  loadBalancers?: { edge: pulumi.Output<string>; origin?: pulumi.Output<string> };
 }
