@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { edgeProcessEnv } from '../test/edge/edge-process-env.ts';
 import { freePort } from '../test/harness/services/index.ts';
 
 const mainPath = join(process.cwd(), 'runtime', 'main.ts');
@@ -58,15 +59,7 @@ describe('runtime/main.ts', () => {
     const trafficPort = await freePort();
     const managementPort = await freePort();
     const child = spawn(process.execPath, [mainPath], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        EDGEPLANE_ROLE: 'edge',
-        EDGEPLANE_SITES_FILE: sitesFile,
-        EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
-        EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
-        EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
-        EDGEPLANE_EDGE_WORKERS: '1',
-      },
+      env: edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: 1 }),
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) =>

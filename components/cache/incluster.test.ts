@@ -13,7 +13,14 @@ import {
 } from '../../test/harness/kubernetes/index.ts';
 import { type RecordedResource, secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { freePort } from '../../test/harness/services/free-port.ts';
-import { onDefaultProvider, outputValue, recordProgram, testCluster } from '../cluster/testing.ts';
+import {
+  type Json,
+  ofKind,
+  onDefaultProvider,
+  outputValue,
+  recordProgram,
+  testCluster,
+} from '../cluster/testing.ts';
 import { namespaces } from '../namespaces.ts';
 import { InClusterRedis, type InClusterRedisArgs, redisConfig } from './incluster.ts';
 import { redisUrl } from './types.ts';
@@ -32,15 +39,6 @@ async function plan(changes: Partial<InClusterRedisArgs> = {}) {
       }),
   );
 }
-
-function ofKind(resources: readonly RecordedResource[], kind: string): RecordedResource {
-  const found = resources.find((resource) => resource.inputs.kind === kind);
-  if (!found) throw new Error(`no ${kind}`);
-  return found;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: recorded inputs are untyped JSON; tests read deep paths.
-type Json = any;
 
 describe('InClusterRedis', () => {
   let resources: RecordedResource[];

@@ -5,17 +5,14 @@
 import { createHash } from 'node:crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import * as random from '@pulumi/random';
 import {
   type DataStoreClient,
-  dataStoreDisruptionBudget,
-  dataStoreNetworkPolicy,
+  dataStoreIdentity,
+  generatedPassword,
   originClient,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
+  singleInstanceDataStore,
 } from '../cluster/data-store.ts';
 import type { ClusterOutputs } from '../cluster/types.ts';
-import { standardLabels } from '../labels.ts';
 import type { RedisEndpoint } from './types.ts';
 
 export type RedisSize = 'small' | 'medium' | 'large' | 'xlarge';
@@ -86,162 +83,83 @@ export class InClusterRedis extends pulumi.ComponentResource implements RedisEnd
   constructor(name: string, args: InClusterRedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgeplane:cache:InClusterRedis', name, {}, opts);
     const size = sizes[args.size];
-    const serviceName = 'redis';
-    const labels = {
-      ...standardLabels('redis', args.environment),
-      'app.kubernetes.io/component': 'cache',
-    };
-    const selector = { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name };
+    const identity = dataStoreIdentity('redis', 'cache', args.environment, name);
     const protect = args.protect ?? false;
-    const k8sOpts = (extra: pulumi.CustomResourceOptions = {}) => ({
-      parent: this,
-      provider: args.cluster.provider,
-      ...extra,
-    });
 
-    const generated = new random.RandomPassword(
-      `${name}-password`,
-      { length: 32, special: false },
-      { parent: this, protect },
-    );
-    this.password = pulumi.secret(generated.result);
+    this.password = generatedPassword(`${name}-password`, { parent: this, protect });
 
     const secret = new k8s.core.v1.Secret(
       `${name}-config`,
       {
-        metadata: { name: 'redis-config', namespace: args.namespace, labels },
+        metadata: { name: 'redis-config', namespace: args.namespace, labels: identity.labels },
         type: 'Opaque',
         stringData: {
           'redis-password': this.password,
           'redis.conf': this.password.apply((password) => redisConfig(password, size.maxmemory)),
         },
       },
-      k8sOpts({ protect }),
+      { parent: this, provider: args.cluster.provider, protect },
     );
 
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
+    const store = singleInstanceDataStore(
+      name,
       {
-        metadata: { name: serviceName, namespace: args.namespace, labels },
-        spec: {
-          clusterIP: 'None',
-          selector,
-          ports: [{ name: 'redis', port: redisPort, targetPort: 'redis', protocol: 'TCP' }],
+        cluster: args.cluster,
+        namespace: args.namespace,
+        identity,
+        port: redisPort,
+        protect,
+        clients: args.clients ?? [originClient],
+        storageGb: args.storageGb ?? size.storageGb,
+        runAs: { uid: redisUid, gid: redisGid },
+        terminationGracePeriodSeconds: 30,
+        // Restart when the settings change: redis reads redis.conf only at start. The hash leaves
+        // the password out so that it stays plain (and reveals nothing).
+        podAnnotations: {
+          'edgeplane.dev/config-hash': createHash('sha256')
+            .update(redisConfig('passwordplaceholder', size.maxmemory))
+            .digest('hex')
+            .slice(0, 16),
         },
-      },
-      k8sOpts(),
-    );
-
-    // redis-cli reads the password from REDISCLI_AUTH, never from its arguments.
-    const ping = ['sh', '-c', 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'];
-    this.statefulSet = new k8s.apps.v1.StatefulSet(
-      `${name}-statefulset`,
-      {
-        metadata: { name: serviceName, namespace: args.namespace, labels },
-        spec: {
-          serviceName: service.metadata.name,
-          replicas: 1,
-          selector: { matchLabels: selector },
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-          template: {
-            metadata: {
-              labels: { ...labels, ...selector },
-              // Restart when the settings change: redis reads redis.conf only at start. The hash
-              // leaves the password out so that it stays plain (and reveals nothing).
-              annotations: {
-                'edgeplane.dev/config-hash': createHash('sha256')
-                  .update(redisConfig('passwordplaceholder', size.maxmemory))
-                  .digest('hex')
-                  .slice(0, 16),
-              },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              terminationGracePeriodSeconds: 30,
-              securityContext: restrictedPodSecurityContext(redisUid, redisGid),
-              containers: [
-                {
-                  name: 'redis',
-                  image: args.image ?? redisImage,
-                  args: ['redis-server', '/etc/redis/redis.conf'],
-                  ports: [{ name: 'redis', containerPort: redisPort, protocol: 'TCP' }],
-                  env: [
-                    {
-                      name: 'REDISCLI_AUTH',
-                      valueFrom: {
-                        secretKeyRef: { name: secret.metadata.name, key: 'redis-password' },
-                      },
-                    },
-                  ],
-                  resources: {
-                    requests: { cpu: size.cpu, memory: size.memory },
-                    limits: { cpu: '1', memory: size.memory },
-                  },
-                  securityContext: restrictedContainerSecurityContext(),
-                  // Loading a large AOF at start answers LOADING, not PONG: give it time.
-                  startupProbe: { exec: { command: ping }, periodSeconds: 5, failureThreshold: 60 },
-                  readinessProbe: { exec: { command: ping }, periodSeconds: 10, timeoutSeconds: 5 },
-                  livenessProbe: {
-                    tcpSocket: { port: 'redis' },
-                    periodSeconds: 20,
-                    timeoutSeconds: 5,
-                    failureThreshold: 6,
-                  },
-                  volumeMounts: [
-                    { name: 'data', mountPath: '/data' },
-                    { name: 'config', mountPath: '/etc/redis', readOnly: true },
-                    { name: 'tmp', mountPath: '/tmp' },
-                  ],
-                },
-              ],
-              volumes: [
-                {
-                  name: 'config',
-                  secret: {
-                    secretName: secret.metadata.name,
-                    items: [{ key: 'redis.conf', path: 'redis.conf' }],
-                    defaultMode: 0o440,
-                  },
-                },
-                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-              ],
-            },
-          },
-          volumeClaimTemplates: [
+        // redis-cli reads the password from REDISCLI_AUTH, never from its arguments.
+        readyCommand: ['sh', '-c', 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'],
+        container: {
+          image: args.image ?? redisImage,
+          args: ['redis-server', '/etc/redis/redis.conf'],
+          env: [
             {
-              metadata: { name: 'data', labels },
-              spec: {
-                accessModes: ['ReadWriteOnce'],
-                storageClassName: args.cluster.storageClassName,
-                resources: { requests: { storage: `${args.storageGb ?? size.storageGb}Gi` } },
+              name: 'REDISCLI_AUTH',
+              valueFrom: {
+                secretKeyRef: { name: secret.metadata.name, key: 'redis-password' },
               },
             },
           ],
+          resources: {
+            requests: { cpu: size.cpu, memory: size.memory },
+            limits: { cpu: '1', memory: size.memory },
+          },
+          volumeMounts: [
+            { name: 'data', mountPath: '/data' },
+            { name: 'config', mountPath: '/etc/redis', readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
+          ],
         },
+        volumes: [
+          {
+            name: 'config',
+            secret: {
+              secretName: secret.metadata.name,
+              items: [{ key: 'redis.conf', path: 'redis.conf' }],
+              defaultMode: 0o440,
+            },
+          },
+          { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        ],
       },
-      k8sOpts({ protect }),
+      this,
     );
-
-    dataStoreDisruptionBudget(
-      `${name}-pdb`,
-      { namespace: args.namespace, name: serviceName, labels, selector, blockEviction: protect },
-      k8sOpts(),
-    );
-    dataStoreNetworkPolicy(
-      `${name}-network-policy`,
-      {
-        namespace: args.namespace,
-        name: serviceName,
-        labels,
-        selector,
-        port: redisPort,
-        clients: args.clients ?? [originClient],
-      },
-      k8sOpts(),
-    );
-
-    this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    this.statefulSet = store.statefulSet;
+    this.host = store.host;
     this.port = pulumi.output(redisPort);
     this.registerOutputs({
       host: this.host,

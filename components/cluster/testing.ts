@@ -51,3 +51,13 @@ export function onDefaultProvider(resources: readonly RecordedResource[]): strin
     )
     .map((resource) => `${resource.type}::${resource.name}`);
 }
+
+/** The one recorded Kubernetes object of this kind (`StatefulSet`); throws when there is none. */
+export function ofKind(resources: readonly RecordedResource[], kind: string): RecordedResource {
+  const found = resources.find((resource) => resource.inputs.kind === kind);
+  if (!found) throw new Error(`no ${kind}`);
+  return found;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: recorded inputs are untyped JSON; tests read deep paths.
+export type Json = any;

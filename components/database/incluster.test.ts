@@ -7,7 +7,14 @@ import {
   validateKubernetesObjects,
 } from '../../test/harness/kubernetes/index.ts';
 import { type RecordedResource, secretLeaks } from '../../test/harness/pulumi/index.ts';
-import { onDefaultProvider, outputValue, recordProgram, testCluster } from '../cluster/testing.ts';
+import {
+  type Json,
+  ofKind,
+  onDefaultProvider,
+  outputValue,
+  recordProgram,
+  testCluster,
+} from '../cluster/testing.ts';
 import { namespaces } from '../namespaces.ts';
 import { InClusterPostgres, type InClusterPostgresArgs } from './incluster.ts';
 import { postgresUrl } from './types.ts';
@@ -28,15 +35,6 @@ async function plan(changes: Partial<InClusterPostgresArgs> = {}) {
       }),
   );
 }
-
-function ofKind(resources: readonly RecordedResource[], kind: string): RecordedResource {
-  const found = resources.find((resource) => resource.inputs.kind === kind);
-  if (!found) throw new Error(`no ${kind}`);
-  return found;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: recorded inputs are untyped JSON; tests read deep paths.
-type Json = any;
 
 describe('InClusterPostgres', () => {
   let resources: RecordedResource[];

@@ -4,17 +4,14 @@
 // StatefulSets rather than an operator: no CRDs to install first, and the plan stays inspectable.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import * as random from '@pulumi/random';
 import {
   type DataStoreClient,
-  dataStoreDisruptionBudget,
-  dataStoreNetworkPolicy,
+  dataStoreIdentity,
+  generatedPassword,
   originClient,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
+  singleInstanceDataStore,
 } from '../cluster/data-store.ts';
 import type { ClusterOutputs } from '../cluster/types.ts';
-import { standardLabels } from '../labels.ts';
 import type { PostgresEndpoint } from './types.ts';
 
 export type PostgresSize = 'small' | 'medium' | 'large' | 'xlarge';
@@ -82,177 +79,94 @@ export class InClusterPostgres extends pulumi.ComponentResource implements Postg
     const size = sizes[args.size];
     const database = args.database ?? 'edgeplane';
     const user = args.user ?? 'edgeplane';
-    const serviceName = 'postgres';
-    const labels = {
-      ...standardLabels('postgres', args.environment),
-      'app.kubernetes.io/component': 'database',
-    };
-    const selector = { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': name };
+    const identity = dataStoreIdentity('postgres', 'database', args.environment, name);
     const protect = args.protect ?? false;
-    const k8sOpts = (extra: pulumi.CustomResourceOptions = {}) => ({
-      parent: this,
-      provider: args.cluster.provider,
-      ...extra,
-    });
 
-    const generated = new random.RandomPassword(
-      `${name}-password`,
-      { length: 32, special: false },
-      { parent: this, protect },
-    );
-    this.password = pulumi.secret(generated.result);
+    this.password = generatedPassword(`${name}-password`, { parent: this, protect });
 
     const secret = new k8s.core.v1.Secret(
       `${name}-credentials`,
       {
-        metadata: { name: 'postgres-credentials', namespace: args.namespace, labels },
+        metadata: {
+          name: 'postgres-credentials',
+          namespace: args.namespace,
+          labels: identity.labels,
+        },
         type: 'Opaque',
         stringData: { 'postgres-password': this.password },
       },
-      k8sOpts({ protect }),
+      { parent: this, provider: args.cluster.provider, protect },
     );
 
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { name: serviceName, namespace: args.namespace, labels },
-        spec: {
-          // Headless: the StatefulSet's stable DNS name, resolving to the ready instance only.
-          clusterIP: 'None',
-          selector,
-          ports: [
-            { name: 'postgres', port: postgresPort, targetPort: 'postgres', protocol: 'TCP' },
-          ],
-        },
-      },
-      k8sOpts(),
-    );
-
-    const pgIsReady = [
-      'pg_isready',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(postgresPort),
-      '-U',
-      user,
-      '-d',
-      database,
-    ];
     const dataPath = '/var/lib/postgresql';
-    this.statefulSet = new k8s.apps.v1.StatefulSet(
-      `${name}-statefulset`,
+    const store = singleInstanceDataStore(
+      name,
       {
-        metadata: { name: serviceName, namespace: args.namespace, labels },
-        spec: {
-          serviceName: service.metadata.name,
-          replicas: 1,
-          selector: { matchLabels: selector },
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-          template: {
-            metadata: { labels: { ...labels, ...selector } },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              terminationGracePeriodSeconds: 60,
-              securityContext: restrictedPodSecurityContext(postgresUid, postgresUid),
-              containers: [
-                {
-                  name: 'postgres',
-                  image,
-                  args: [
-                    'postgres',
-                    '-c',
-                    `shared_buffers=${size.sharedBuffers}`,
-                    '-c',
-                    'max_connections=100',
-                  ],
-                  ports: [{ name: 'postgres', containerPort: postgresPort, protocol: 'TCP' }],
-                  env: [
-                    { name: 'POSTGRES_DB', value: database },
-                    { name: 'POSTGRES_USER', value: user },
-                    {
-                      name: 'POSTGRES_PASSWORD',
-                      valueFrom: {
-                        secretKeyRef: { name: secret.metadata.name, key: 'postgres-password' },
-                      },
-                    },
-                    {
-                      name: 'POSTGRES_INITDB_ARGS',
-                      value: '--auth-host=scram-sha-256 --data-checksums',
-                    },
-                    // The layout of the official image from 18 on, used for every version: upgrades
-                    // with pg_upgrade --link can keep both versions on the one volume.
-                    { name: 'PGDATA', value: `${dataPath}/${args.version}/docker` },
-                  ],
-                  resources: {
-                    requests: { cpu: size.cpu, memory: size.memory },
-                    limits: { cpu: size.cpuLimit, memory: size.memory },
-                  },
-                  securityContext: restrictedContainerSecurityContext(),
-                  startupProbe: {
-                    exec: { command: pgIsReady },
-                    periodSeconds: 5,
-                    failureThreshold: 60,
-                  },
-                  readinessProbe: {
-                    exec: { command: pgIsReady },
-                    periodSeconds: 10,
-                    timeoutSeconds: 5,
-                  },
-                  livenessProbe: {
-                    tcpSocket: { port: 'postgres' },
-                    periodSeconds: 20,
-                    timeoutSeconds: 5,
-                    failureThreshold: 6,
-                  },
-                  volumeMounts: [
-                    { name: 'data', mountPath: dataPath },
-                    { name: 'run', mountPath: '/var/run/postgresql' },
-                    { name: 'tmp', mountPath: '/tmp' },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'run', emptyDir: { sizeLimit: '16Mi' } },
-                { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-              ],
-            },
-          },
-          volumeClaimTemplates: [
+        cluster: args.cluster,
+        namespace: args.namespace,
+        identity,
+        port: postgresPort,
+        protect,
+        clients: args.clients ?? [originClient],
+        storageGb: args.storageGb,
+        runAs: { uid: postgresUid, gid: postgresUid },
+        terminationGracePeriodSeconds: 60,
+        readyCommand: [
+          'pg_isready',
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(postgresPort),
+          '-U',
+          user,
+          '-d',
+          database,
+        ],
+        container: {
+          image,
+          args: [
+            'postgres',
+            '-c',
+            `shared_buffers=${size.sharedBuffers}`,
+            '-c',
+            'max_connections=100',
+          ],
+          env: [
+            { name: 'POSTGRES_DB', value: database },
+            { name: 'POSTGRES_USER', value: user },
             {
-              metadata: { name: 'data', labels },
-              spec: {
-                accessModes: ['ReadWriteOnce'],
-                storageClassName: args.cluster.storageClassName,
-                resources: { requests: { storage: `${args.storageGb}Gi` } },
+              name: 'POSTGRES_PASSWORD',
+              valueFrom: {
+                secretKeyRef: { name: secret.metadata.name, key: 'postgres-password' },
               },
             },
+            {
+              name: 'POSTGRES_INITDB_ARGS',
+              value: '--auth-host=scram-sha-256 --data-checksums',
+            },
+            // The layout of the official image from 18 on, used for every version: upgrades
+            // with pg_upgrade --link can keep both versions on the one volume.
+            { name: 'PGDATA', value: `${dataPath}/${args.version}/docker` },
+          ],
+          resources: {
+            requests: { cpu: size.cpu, memory: size.memory },
+            limits: { cpu: size.cpuLimit, memory: size.memory },
+          },
+          volumeMounts: [
+            { name: 'data', mountPath: dataPath },
+            { name: 'run', mountPath: '/var/run/postgresql' },
+            { name: 'tmp', mountPath: '/tmp' },
           ],
         },
+        volumes: [
+          { name: 'run', emptyDir: { sizeLimit: '16Mi' } },
+          { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+        ],
       },
-      k8sOpts({ protect }),
+      this,
     );
-
-    dataStoreDisruptionBudget(
-      `${name}-pdb`,
-      { namespace: args.namespace, name: serviceName, labels, selector, blockEviction: protect },
-      k8sOpts(),
-    );
-    dataStoreNetworkPolicy(
-      `${name}-network-policy`,
-      {
-        namespace: args.namespace,
-        name: serviceName,
-        labels,
-        selector,
-        port: postgresPort,
-        clients: args.clients ?? [originClient],
-      },
-      k8sOpts(),
-    );
-
-    this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    this.statefulSet = store.statefulSet;
+    this.host = store.host;
     this.port = pulumi.output(postgresPort);
     this.database = pulumi.output(database);
     this.user = pulumi.output(user);

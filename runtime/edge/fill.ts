@@ -3,12 +3,14 @@
 // stale-if-error, and plain pass-through for what is not cacheable.
 import type { Writable } from 'node:stream';
 import {
+  type CachePolicy,
   type CacheStatus,
   type FwdReason,
   freshenStoredResponse,
   headResponseEffect,
   isOriginErrorStatus,
   type MutableHeaders,
+  type ResponseInfo,
   selectNotModifiedTargets,
   staleOnErrorAllowed,
   storability,
@@ -238,11 +240,9 @@ export async function fill(
     if (stale === undefined || options.background) return false;
     if (!staleOnErrorAllowed(exchange.info, stale.variant, Date.now(), policy)) return false;
     exchange.cache = 'stale';
-    const timing = timingOf(stale.variant, policy, Date.now());
-    void serveStored(ctx, exchange, stale.object, stale.variant, {
-      status: { fwd: 'stale', detail },
-      ageMs: timing.ageMs,
-      ttlMs: timing.ttlMs,
+    void serveStoredNow(ctx, exchange, stale.object, stale.variant, policy, {
+      fwd: 'stale',
+      detail,
     });
     return true;
   };
@@ -274,37 +274,27 @@ export async function fill(
     const { object } = options.stale;
     const targets = selectNotModifiedTargets(response.headers, object.variants);
     if (targets.length > 0) {
-      const variants = object.variants.map((variant, index) => {
-        if (!targets.includes(index)) return variant;
-        const freshened = freshenStoredResponse(
-          variant,
-          { status: 304, headers: response.headers },
-          requestTime,
-          responseTime,
-        );
-        const updated: StoredVariant = {
-          ...variant,
-          headers: freshened.headers as MutableHeaders,
-          requestTime: freshened.requestTime,
-          responseTime: freshened.responseTime,
-          invalidatedAt: undefined,
-          wire: undefined,
-        };
-        return withFastPath(updated, policy);
-      });
+      const variants = object.variants.map((variant, index) =>
+        targets.includes(index)
+          ? freshenedVariant(
+              variant,
+              { status: 304, headers: response.headers },
+              requestTime,
+              responseTime,
+              policy,
+            )
+          : variant,
+      );
       const updatedObject: CachedObject = { ...object, variants };
-      ctx.memory.set(updatedObject.key, updatedObject);
-      ctx.tier.store(updatedObject);
+      keep(ctx, updatedObject);
       if (options.background) return;
       const chosen =
         variants[object.variants.indexOf(options.stale.variant)] ?? variants[targets[0] ?? 0];
       if (chosen === undefined) return;
       exchange.cache = 'revalidated';
-      const timing = timingOf(chosen, policy, Date.now());
-      await serveStored(ctx, exchange, updatedObject, chosen, {
-        status: { fwd: 'stale', fwdStatus: 304 },
-        ageMs: timing.ageMs,
-        ttlMs: timing.ttlMs,
+      await serveStoredNow(ctx, exchange, updatedObject, chosen, policy, {
+        fwd: 'stale',
+        fwdStatus: 304,
       });
       return;
     }
@@ -322,30 +312,16 @@ export async function fill(
       const effect = headResponseEffect(variant.headers, response.headers);
       const updated: StoredVariant =
         effect === 'freshen'
-          ? (() => {
-              const freshened = freshenStoredResponse(
-                variant,
-                { status: 200, headers: response.headers },
-                requestTime,
-                responseTime,
-              );
-              return withFastPath(
-                {
-                  ...variant,
-                  headers: freshened.headers as MutableHeaders,
-                  requestTime: freshened.requestTime,
-                  responseTime: freshened.responseTime,
-                  invalidatedAt: undefined,
-                  wire: undefined,
-                },
-                policy,
-              );
-            })()
+          ? freshenedVariant(
+              variant,
+              { status: 200, headers: response.headers },
+              requestTime,
+              responseTime,
+              policy,
+            )
           : { ...variant, invalidatedAt: responseTime, fast: undefined };
       const variants = object.variants.map((one, i) => (i === index ? updated : one));
-      const updatedObject: CachedObject = { ...object, variants };
-      ctx.memory.set(updatedObject.key, updatedObject);
-      ctx.tier.store(updatedObject);
+      keep(ctx, { ...object, variants });
     }
   }
 
@@ -366,6 +342,16 @@ export async function fill(
     verdict.storable &&
     !hasCookie &&
     !(declaredLength > ctx.options.maxObjectBytes);
+  const storeFilled = (body: Buffer): CachedObject =>
+    store(ctx, exchange, options, {
+      stripped,
+      tags,
+      omit: verdict.storable ? verdict.omitFields : [],
+      status: response.status,
+      body,
+      requestTime,
+      responseTime,
+    });
 
   if (options.background) {
     if (!storable) {
@@ -378,15 +364,7 @@ export async function fill(
       release();
       return;
     }
-    store(ctx, exchange, options, {
-      stripped,
-      tags,
-      omit: verdict.storable ? verdict.omitFields : [],
-      status: response.status,
-      body,
-      requestTime,
-      responseTime,
-    });
+    storeFilled(body);
     return;
   }
 
@@ -400,23 +378,14 @@ export async function fill(
         answerUpstreamError(exchange, new UpstreamError('reset', undefined), options.fwd);
       return;
     }
-    const object = store(ctx, exchange, options, {
-      stripped,
-      tags,
-      omit: verdict.storable ? verdict.omitFields : [],
-      status: response.status,
-      body,
-      requestTime,
-      responseTime,
-    });
+    const object = storeFilled(body);
     const variant = selectVariant(object, exchange.info.headers);
     if (variant === undefined) return;
     exchange.cache = 'miss';
-    const timing = timingOf(variant, policy, Date.now());
-    await serveStored(ctx, exchange, object, variant, {
-      status: { fwd: options.fwd, fwdStatus: response.status, stored: true },
-      ageMs: timing.ageMs,
-      ttlMs: timing.ttlMs,
+    await serveStoredNow(ctx, exchange, object, variant, policy, {
+      fwd: options.fwd,
+      fwdStatus: response.status,
+      stored: true,
     });
     return;
   }
@@ -481,15 +450,7 @@ export async function fill(
     release();
     return;
   }
-  store(ctx, exchange, options, {
-    stripped,
-    tags,
-    omit: verdict.storable ? verdict.omitFields : [],
-    status: response.status,
-    body,
-    requestTime,
-    responseTime,
-  });
+  storeFilled(body);
 }
 
 function store(
@@ -529,9 +490,53 @@ function store(
     },
     policiesOf(exchange.site).cache,
   );
+  keep(ctx, object);
+  return object;
+}
+
+/** A stored variant brought up to date by a 304, or a 200 to a HEAD, and valid again. */
+function freshenedVariant(
+  variant: StoredVariant,
+  validation: ResponseInfo,
+  requestTime: number,
+  responseTime: number,
+  policy: CachePolicy,
+): StoredVariant {
+  const freshened = freshenStoredResponse(variant, validation, requestTime, responseTime);
+  return withFastPath(
+    {
+      ...variant,
+      headers: freshened.headers as MutableHeaders,
+      requestTime: freshened.requestTime,
+      responseTime: freshened.responseTime,
+      invalidatedAt: undefined,
+      wire: undefined,
+    },
+    policy,
+  );
+}
+
+/** Puts the object in this process's memory tier and in the shared tier. */
+function keep(ctx: EdgeContext, object: CachedObject): void {
   ctx.memory.set(object.key, object);
   ctx.tier.store(object);
-  return object;
+}
+
+/** Answers from a stored variant (not on the hit path) with its age and TTL as of now. */
+function serveStoredNow(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  object: CachedObject,
+  variant: StoredVariant,
+  policy: CachePolicy,
+  status: CacheStatus,
+): void | Promise<void> {
+  const timing = timingOf(variant, policy, Date.now());
+  return serveStored(ctx, exchange, object, variant, {
+    status,
+    ageMs: timing.ageMs,
+    ttlMs: timing.ttlMs,
+  });
 }
 
 /** The path and query as the cache key has them (query normalised by the site's policy). */

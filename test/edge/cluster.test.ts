@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../harness/services/index.ts';
+import { edgeProcessEnv } from './edge-process-env.ts';
 import { get, getOnNewConnection, type Origin, purgeToken, sleep, startOrigin } from './harness.ts';
 
 const host = { host: 'cl.test' };
@@ -50,13 +51,7 @@ describe('edge with two workers', () => {
     managementUrl = `http://127.0.0.1:${managementPort}`;
     edge = spawn(process.execPath, [join(process.cwd(), 'runtime', 'main.ts')], {
       env: {
-        PATH: process.env.PATH ?? '',
-        EDGEPLANE_ROLE: 'edge',
-        EDGEPLANE_SITES_FILE: sitesFile,
-        EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
-        EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
-        EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
-        EDGEPLANE_EDGE_WORKERS: '2',
+        ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: 2 }),
         EDGEPLANE_PURGE_TOKEN: purgeToken,
         EDGEPLANE_CACHE_DISK_MB: '16',
         EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
