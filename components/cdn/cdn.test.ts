@@ -322,8 +322,11 @@ describe('home region vs edge-only region', () => {
   it('home: generates the edge token, points edges at the in-cluster origin, exports the public origin', async () => {
     const rendered = await renderCdn('home');
     expect(
-      rendered.resources.filter((r) => r.type === 'random:index/randomPassword:RandomPassword'),
-    ).toHaveLength(1);
+      rendered.resources
+        .filter((r) => r.type === 'random:index/randomPassword:RandomPassword')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['cdn-edge-token', 'cdn-purge-token']);
     expect(envOf(rendered, 'edgeplane-edge')[envNames.originUrl]).toBe(
       `http://edgeplane-origin.edgeplane.svc:${ports.traffic}`,
     );
@@ -345,6 +348,7 @@ describe('home region vs edge-only region', () => {
     const edgeSecret = named(rendered.resources, 'core/v1:Secret', 'edgeplane-edge-credentials');
     expect(edgeSecret.inputs.stringData).toEqual({
       [envNames.edgeToken]: 'mock-password-cdn-edge-token',
+      [envNames.purgeToken]: 'mock-password-cdn-purge-token',
     });
     // The origin reaches the data stores on the ports their endpoints report.
     const originEgress = named(
@@ -383,7 +387,10 @@ describe('home region vs edge-only region', () => {
 
   it('edge-only: runs edges that follow the home origin with the home token, and nothing else', async () => {
     const rendered = await renderCdn('edge-only');
-    expect(rendered.resources.filter((r) => r.type.startsWith('random:'))).toEqual([]);
+    // Only the region's own purge token: the edge token comes from the home region.
+    expect(
+      rendered.resources.filter((r) => r.type.startsWith('random:')).map((r) => r.name),
+    ).toEqual(['cdn-purge-token']);
     expect(
       rendered.resources.some((r) => r.name.includes('origin') || r.type.includes('origin')),
     ).toBe(false);
@@ -393,9 +400,24 @@ describe('home region vs edge-only region', () => {
     const edgeSecret = named(rendered.resources, 'core/v1:Secret', 'edgeplane-edge-credentials');
     expect(edgeSecret.inputs.stringData).toEqual({
       [envNames.edgeToken]: fakeSecrets.homeEdgeToken,
+      [envNames.purgeToken]: 'mock-password-cdn-purge-token',
     });
     expect(edgeSecret.secretInputPaths).toEqual(['stringData']);
     expect(rendered.cdn.homeOrigin).toBeUndefined();
+  });
+
+  it('runs one edge worker per whole core of the CPU limit (twice the request), at least one', async () => {
+    const workers = async (cpu: string) =>
+      envOf(
+        await renderCdn('home', {
+          runtime: { ...fakeRuntime, edgeResources: { ...fakeRuntime.edgeResources, cpu } },
+        }),
+        'edgeplane-edge',
+      )[envNames.edgeWorkers];
+    expect(await workers('250m')).toBe('1');
+    expect(await workers('500m')).toBe('1');
+    expect(await workers('1')).toBe('2');
+    expect(await workers('1500m')).toBe('3');
   });
 
   it('takes the cache sizes and turns the disk tier off at 0', async () => {
@@ -426,8 +448,14 @@ describe('a stack with several regions', () => {
     );
     // Both regions' edges present the one token the home region generated.
     expect(edgeSecrets.map((secret) => secret.inputs.stringData)).toEqual([
-      { [envNames.edgeToken]: 'mock-password-home-lab-edge-token' },
-      { [envNames.edgeToken]: 'mock-password-home-lab-edge-token' },
+      {
+        [envNames.edgeToken]: 'mock-password-home-lab-edge-token',
+        [envNames.purgeToken]: 'mock-password-home-lab-purge-token',
+      },
+      {
+        [envNames.edgeToken]: 'mock-password-home-lab-edge-token',
+        [envNames.purgeToken]: 'mock-password-eu-lab-purge-token',
+      },
     ]);
     for (const secret of edgeSecrets) expect(secret.secretInputPaths).toEqual(['stringData']);
     expect(home.homeOrigin?.url).toBe('https://api.cdn.example.com');

@@ -91,10 +91,19 @@ export function containerResources(
 }
 
 function doubleCpu(quantity: string): string {
+  return `${millicores(quantity) * 2}m`;
+}
+
+function millicores(quantity: string): number {
   const match = /^(\d+)m$/.exec(quantity) ?? /^(\d+(?:\.\d+)?)$/.exec(quantity);
   if (!match) throw new Error(`not a CPU quantity: ${quantity} (e.g. 500m or 2)`);
-  const millicores = quantity.endsWith('m')
-    ? Number(match[1])
-    : Math.round(Number(match[1]) * 1000);
-  return `${millicores * 2}m`;
+  return quantity.endsWith('m') ? Number(match[1]) : Math.round(Number(match[1]) * 1000);
+}
+
+/**
+ * Edge traffic workers for a pod: one per whole core of its CPU limit, at least one. The edge's
+ * default (one per host core) would oversubscribe a pod limited to a fraction of the node.
+ */
+export function edgeWorkersFor(resources: ContainerResources): number {
+  return Math.max(1, Math.floor((millicores(resources.cpu) * 2) / 1000));
 }

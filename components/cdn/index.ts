@@ -13,7 +13,7 @@ import { namespaces } from '../namespaces.ts';
 import type { CdnArgs } from './args.ts';
 import { validateCdnArgs } from './args-schema.ts';
 import { edgeAutoscaler } from './autoscaler.ts';
-import { runtimeContainer, writablePaths } from './container.ts';
+import { edgeWorkersFor, runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
 import { edgeplaneIngress } from './ingress.ts';
 import { loadBalancerEntry } from './load-balancer.ts';
@@ -101,7 +101,18 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     // Edge.
     const edgeLabels = roleLabels('edge');
     const diskCacheMb = runtime.cacheDiskMb ?? defaultDiskCacheMb;
-    const edgeSecret = credentials('edge', { [envNames.edgeToken]: edgeToken });
+    // Bearer token of the edge's purge endpoint on its management port (operators' direct purges).
+    const purgeToken = pulumi.secret(
+      new random.RandomPassword(
+        `${name}-purge-token`,
+        { length: 48, special: false },
+        { parent: this },
+      ).result,
+    );
+    const edgeSecret = credentials('edge', {
+      [envNames.edgeToken]: edgeToken,
+      [envNames.purgeToken]: purgeToken,
+    });
     const edgeVolumes: k8s.types.input.core.v1.Volume[] = [tmpVolume];
     const edgeMounts: k8s.types.input.core.v1.VolumeMount[] = [tmpMount];
     if (diskCacheMb > 0) {
@@ -132,6 +143,7 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
           settings: {
             [envNames.originUrl]: originUrl,
             [envNames.cacheMemoryMb]: String(runtime.cacheMemoryMb),
+            [envNames.edgeWorkers]: String(edgeWorkersFor(runtime.edgeResources)),
             [envNames.cacheDiskMb]: String(diskCacheMb),
             [envNames.cacheDiskPath]: diskCacheMb > 0 ? writablePaths.diskCache : undefined,
           },
