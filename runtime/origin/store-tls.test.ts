@@ -204,10 +204,10 @@ describe('the origin over verified TLS', () => {
     try {
       const ready = await fetch(`${origin.managementUrl}/readyz`);
       expect(ready.status).toBe(200);
-      const purge = await origin.pool.query<{ ssl: boolean }>(
+      const connection = await origin.pool.query<{ ssl: boolean }>(
         'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
       );
-      expect(purge.rows[0]?.ssl).toBe(true);
+      expect(connection.rows[0]?.ssl).toBe(true);
     } finally {
       await origin.close();
     }
