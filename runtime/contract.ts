@@ -28,6 +28,10 @@ export const envNames = {
   logLevel: 'EDGEPLANE_LOG_LEVEL',
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
+  /** PEM of the CA(s) that sign the Postgres server certificate; without it, Node's built-in roots. */
+  databaseCaCert: 'DATABASE_CA_CERT',
+  /** PEM of the CA(s) that sign the Redis server certificate; without it, Node's built-in roots. */
+  redisCaCert: 'REDIS_CA_CERT',
   originUrl: 'EDGEPLANE_ORIGIN_URL',
   edgeToken: 'EDGEPLANE_EDGE_TOKEN',
   sitesFile: 'EDGEPLANE_SITES_FILE',
@@ -52,9 +56,68 @@ export const envNames = {
 export const secretEnvNames = [
   envNames.databaseUrl,
   envNames.redisUrl,
+  envNames.databaseCaCert,
+  envNames.redisCaCert,
   envNames.edgeToken,
   envNames.purgeToken,
 ] as const;
+
+/**
+ * How the origin protects its connections to Postgres and Redis, read from the URL's `sslmode`
+ * query parameter with libpq's meanings:
+ * - `disable`: no TLS.
+ * - `require`: TLS without verifying the server, unless a CA is given (DATABASE_CA_CERT or
+ *   REDIS_CA_CERT): then, as libpq does when a root certificate is present, it behaves as `verify-ca`.
+ * - `verify-ca`: TLS; the server's chain must lead to the CA, whatever name the certificate carries
+ *   (Cloud SQL and Memorystore private-IP certificates do not name the IP).
+ * - `verify-full`: as `verify-ca`, and the certificate must name the host of the URL.
+ * Without `sslmode`: a postgres:// URL means `disable` (as node-postgres reads it), a rediss:// URL
+ * means `verify-full` and a redis:// URL means `disable`. `prefer` and `allow` (plaintext fallback)
+ * are refused: node-postgres cannot fall back, and a silent downgrade is what TLS is there to stop.
+ * The CA, when set, replaces Node's built-in roots. A redis:// URL takes no sslmode but `disable`.
+ */
+export const storeSslModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type StoreSslMode = (typeof storeSslModes)[number];
+
+/** TLS settings the URL carries that the runtime does not read (certificates come from the env). */
+const unreadSslParameters = ['sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'ssl'] as const;
+
+/** The URL's sslmode with the default of its scheme; throws naming the problem, never the URL. */
+export function storeSslMode(url: URL): StoreSslMode {
+  const tlsScheme = url.protocol === 'rediss:';
+  const plainRedis = url.protocol === 'redis:';
+  const given = url.searchParams.get('sslmode');
+  for (const name of unreadSslParameters) {
+    if (url.searchParams.has(name)) {
+      throw new Error(
+        `the ${name} parameter is not read: give the CA as PEM text in ${envNames.databaseCaCert} or ${envNames.redisCaCert} and the mode with sslmode, e.g. ?sslmode=verify-full`,
+      );
+    }
+  }
+  if (given === null) return tlsScheme ? 'verify-full' : 'disable';
+  if (!(storeSslModes as readonly string[]).includes(given)) {
+    throw new Error(
+      `sslmode must be one of ${storeSslModes.join(', ')} (prefer and allow are refused: no plaintext fallback), e.g. ?sslmode=verify-full`,
+    );
+  }
+  const mode = given as StoreSslMode;
+  if (tlsScheme && mode === 'disable') {
+    throw new Error('sslmode=disable contradicts rediss://: use redis:// for a plaintext Redis');
+  }
+  if (plainRedis && mode !== 'disable') {
+    throw new Error(
+      `sslmode=${mode} needs TLS: use a rediss:// URL, e.g. rediss://:secret@redis:6379`,
+    );
+  }
+  return mode;
+}
+
+const pemCertificate = z
+  .string()
+  .refine(
+    (value) => value.includes('-----BEGIN CERTIFICATE-----'),
+    'must be PEM text of one or more CA certificates (-----BEGIN CERTIFICATE-----...)',
+  );
 
 /** Which requests the edge logs: none, only 5xx and errors, or every request (like an access log). */
 export const requestLogModes = ['off', 'errors', 'all'] as const;
@@ -85,6 +148,17 @@ const urlWithProtocols = (protocols: string[], example: string) =>
       (value) => URL.canParse(value) && protocols.includes(new URL(value).protocol),
       `must be a ${protocols.join(' or ')} URL, e.g. ${example}`,
     );
+
+/** A data store URL whose sslmode the runtime understands (see storeSslModes). */
+const storeUrl = (protocols: string[], example: string) =>
+  urlWithProtocols(protocols, example).superRefine((value, ctx) => {
+    if (!URL.canParse(value)) return;
+    try {
+      storeSslMode(new URL(value));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 
 const common = {
   [envNames.trafficPort]: port.default(ports.traffic),
@@ -166,14 +240,13 @@ const edgeEnv = z
 const originEnv = z.object({
   [envNames.role]: z.literal('origin'),
   ...common,
-  [envNames.databaseUrl]: urlWithProtocols(
+  [envNames.databaseUrl]: storeUrl(
     ['postgres:', 'postgresql:'],
-    'postgres://edgeplane:secret@postgres:5432/edgeplane',
+    'postgres://edgeplane:secret@postgres:5432/edgeplane?sslmode=verify-full',
   ),
-  [envNames.redisUrl]: urlWithProtocols(
-    ['redis:', 'rediss:'],
-    'rediss://:secret@redis:6379',
-  ).optional(),
+  [envNames.redisUrl]: storeUrl(['redis:', 'rediss:'], 'rediss://:secret@redis:6379').optional(),
+  [envNames.databaseCaCert]: pemCertificate.optional(),
+  [envNames.redisCaCert]: pemCertificate.optional(),
   /** Edges present it on the edge link; without it the origin refuses every edge. */
   [envNames.edgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
   /** API requests per key per minute, shared by all replicas through Redis. */

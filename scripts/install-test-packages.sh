@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, only those missing: redis-server (a real Redis),
 # prometheus (promtool checks and unit-tests the alert rules), prometheus-alertmanager (amtool
-# checks the Alertmanager config and its routes).
+# checks the Alertmanager config and its routes), openssl (test certificates).
 set -euo pipefail
 # bench/*.test.ts check the rendered nginx config with `nginx -t` and run the wrk Lua scripts in wrk.
 "$(dirname "${BASH_SOURCE[0]}")/install-bench-packages.sh"
-declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager)
+# openssl makes the throwaway CA and server certificates of the Postgres/Redis TLS tests.
+declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager [openssl]=openssl)
 
 missing=()
 for command in "${!wanted[@]}"; do

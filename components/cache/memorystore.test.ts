@@ -74,8 +74,13 @@ describe('MemorystoreRedis', () => {
     expect(await pulumi.isSecret(result.password)).toBe(true);
     const url = redisUrl(result);
     expect(await pulumi.isSecret(url)).toBe(true);
-    expect(await outputValue(url)).toBe('rediss://:mock-redis-auth-cache@10.240.1.4:6378');
+    expect(await outputValue(url)).toBe(
+      'rediss://:mock-redis-auth-cache@10.240.1.4:6378?sslmode=verify-ca',
+    );
     expect(await outputValue(result.serverCaCertificate)).toContain('BEGIN CERTIFICATE');
+    expect(await outputValue(result.caCertificate)).toBe(
+      await outputValue(result.serverCaCertificate),
+    );
   });
 
   it('fails over across zones with read replicas, and is protected, in prod', async () => {

@@ -39,9 +39,16 @@ export class MemorystoreRedis extends pulumi.ComponentResource implements RedisE
   public readonly port: pulumi.Output<number>;
   public readonly password: pulumi.Output<string>;
   public readonly tls = true;
+  /**
+   * The chain is verified against the instance's own CA; not the host name: the server certificate
+   * names the IP in its CN only, which Node (and Go) do not accept for an IP host.
+   */
+  public readonly sslMode = 'verify-ca' as const;
   public readonly instance: gcp.redis.Instance;
-  /** PEM of the CA that signed the server certificate, for clients that verify it. */
+  /** PEM of the CA(s) that signed the server certificate, for clients that verify it. */
   public readonly serverCaCertificate: pulumi.Output<string>;
+  /** RedisEndpoint's CA: the same PEM as serverCaCertificate. */
+  public readonly caCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: MemorystoreRedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgeplane:cache:MemorystoreRedis', name, {}, opts);
@@ -93,12 +100,14 @@ export class MemorystoreRedis extends pulumi.ComponentResource implements RedisE
     this.serverCaCertificate = this.instance.serverCaCerts.apply((certs) =>
       (certs ?? []).map((cert) => cert.cert).join('\n'),
     );
+    this.caCertificate = this.serverCaCertificate;
 
     this.registerOutputs({
       host: this.host,
       port: this.port,
       password: this.password,
       tls: this.tls,
+      sslMode: this.sslMode,
       serverCaCertificate: this.serverCaCertificate,
     });
   }

@@ -190,6 +190,13 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
         [envNames.databaseUrl]: postgresUrl(region.postgres),
         [envNames.redisUrl]: redisUrl(region.redis),
         [envNames.edgeToken]: edgeToken,
+        // The data stores' server CAs (Cloud SQL, Memorystore), for the URLs' sslmode to verify.
+        ...(region.postgres.caCertificate
+          ? { [envNames.databaseCaCert]: pulumi.secret(region.postgres.caCertificate) }
+          : {}),
+        ...(region.redis.caCertificate
+          ? { [envNames.redisCaCert]: pulumi.secret(region.redis.caCertificate) }
+          : {}),
       });
       runtimeWorkload(
         workloadNames.origin,

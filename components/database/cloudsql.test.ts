@@ -101,8 +101,12 @@ describe('CloudSqlPostgres', () => {
     const url = postgresUrl(result);
     expect(await pulumi.isSecret(url)).toBe(true);
     expect(await outputValue(result.serverCaCertificate)).toContain('BEGIN CERTIFICATE');
+    // The private-IP certificate does not name the IP: verify the chain against the instance's CA.
     expect(await outputValue(url)).toBe(
-      'postgres://edgeplane:mock-password-database-password@10.240.0.3:5432/edgeplane?sslmode=require',
+      'postgres://edgeplane:mock-password-database-password@10.240.0.3:5432/edgeplane?sslmode=verify-ca',
+    );
+    expect(await outputValue(result.caCertificate)).toBe(
+      await outputValue(result.serverCaCertificate),
     );
   });
 });

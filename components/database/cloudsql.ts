@@ -47,15 +47,18 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
   public readonly database: pulumi.Output<string>;
   public readonly user: pulumi.Output<string>;
   public readonly password: pulumi.Output<string>;
-  public readonly sslMode = 'require' as const;
+  /**
+   * The chain is verified against the instance's own server CA (below); the host name is not,
+   * because the private-IP certificate does not carry the IP as a name.
+   */
+  public readonly sslMode = 'verify-ca' as const;
   public readonly instance: gcp.sql.DatabaseInstance;
   /** `project:region:instance`, for the Cloud SQL Auth Proxy. */
   public readonly connectionName: pulumi.Output<string>;
-  /**
-   * PEM of the instance's server CA: clients that verify the server (sslmode verify-ca or
-   * verify-full, node-postgres' default for `require`) must trust it.
-   */
+  /** PEM of the instance's server CA(s): the runtime verifies the server against it (verify-ca). */
   public readonly serverCaCertificate: pulumi.Output<string>;
+  /** PostgresEndpoint's CA: the same PEM as serverCaCertificate. */
+  public readonly caCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgeplane:database:CloudSqlPostgres', name, {}, opts);
@@ -140,6 +143,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     this.serverCaCertificate = this.instance.serverCaCerts.apply((certs) =>
       (certs ?? []).map((cert) => cert.cert).join('\n'),
     );
+    this.caCertificate = this.serverCaCertificate;
 
     this.registerOutputs({
       host: this.host,

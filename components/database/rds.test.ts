@@ -11,7 +11,7 @@ import { postgresUrl } from './types.ts';
 const prod = { multiAz: true, deletionProtection: true, protect: true, backupRetentionDays: 14 };
 const dev = { multiAz: false, deletionProtection: false, protect: false, backupRetentionDays: 1 };
 
-function program(settings: Pick<RdsPostgresArgs, keyof typeof prod>) {
+function program(settings: Pick<RdsPostgresArgs, keyof typeof prod | 'caBundle'>) {
   return () => {
     const provider = new aws.Provider('aws-us-east-1', { region: 'us-east-1' });
     return new RdsPostgres('database', {
@@ -96,5 +96,19 @@ describe('RdsPostgres', () => {
     expect(await outputValue(url)).toBe(
       `postgres://edgeplane:${password}@database.rds.mock:5432/edgeplane?sslmode=require`,
     );
+  });
+
+  it('with a CA bundle from the stack: verify-full, and the bundle is the endpoint CA', async () => {
+    const bundle = '-----BEGIN CERTIFICATE-----\nMIIrdsbundle\n-----END CERTIFICATE-----';
+    const { result } = await recordProgram(program({ ...prod, caBundle: bundle }));
+    expect(result.sslMode).toBe('verify-full');
+    expect(await outputValue(result.caCertificate as pulumi.Output<string>)).toBe(bundle);
+    expect(await outputValue(postgresUrl(result))).toMatch(/\?sslmode=verify-full$/);
+  });
+
+  it('without one: require, and no CA', async () => {
+    const { result } = await recordProgram(program(dev));
+    expect(result.sslMode).toBe('require');
+    expect(result.caCertificate).toBeUndefined();
   });
 });

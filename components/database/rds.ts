@@ -24,6 +24,11 @@ export interface RdsPostgresArgs {
   /** Pulumi `protect`: `pulumi destroy` refuses to delete the instance. */
   protect: boolean;
   tags: Record<string, string>;
+  /**
+   * PEM of the RDS CA bundle (AWS publishes it; no AWS API or Pulumi resource returns it). Given:
+   * the runtime verifies the server and its DNS name (`verify-full`). Absent: `require`.
+   */
+  caBundle?: pulumi.Input<string>;
 }
 
 export const rdsDatabaseName = 'edgeplane';
@@ -35,8 +40,9 @@ export class RdsPostgres extends pulumi.ComponentResource implements PostgresEnd
   public readonly database: pulumi.Output<string>;
   public readonly user: pulumi.Output<string>;
   public readonly password: pulumi.Output<string>;
-  /** RDS presents a certificate for its endpoint; `require` encrypts, the CA bundle is not in the image. */
-  public readonly sslMode = 'require' as const;
+  /** `require` (encrypted, unverified) unless a CA bundle is given: then `verify-full`. */
+  public readonly sslMode: 'require' | 'verify-full';
+  public readonly caCertificate?: pulumi.Output<string>;
   public readonly instance: aws.rds.Instance;
 
   constructor(name: string, args: RdsPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -128,6 +134,9 @@ export class RdsPostgres extends pulumi.ComponentResource implements PostgresEnd
     this.database = pulumi.output(rdsDatabaseName);
     this.user = pulumi.output(rdsUser);
     this.password = pulumi.secret(password.result);
+    // The certificate names the instance's DNS endpoint, which is the host the runtime dials.
+    this.sslMode = args.caBundle === undefined ? 'require' : 'verify-full';
+    if (args.caBundle !== undefined) this.caCertificate = pulumi.output(args.caBundle);
     this.registerOutputs({ host: this.host, port: this.port });
   }
 }

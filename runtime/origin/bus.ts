@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
+import { redisConnection } from './store-tls.ts';
 
 export const eventsChannel = 'edgeplane:edge-events';
 
@@ -38,17 +39,20 @@ export class RedisEventBus implements EventBus {
   /** The newest sequence number whose announcement failed while Redis was away. */
   private unannounced: number | undefined;
 
-  constructor(redisUrl: string, logger: Logger) {
+  /** `caCert`: REDIS_CA_CERT, the PEM that verifies a rediss:// server (see store-tls.ts). */
+  constructor(redisUrl: string, logger: Logger, caCert?: string) {
     this.logger = logger;
+    const connection = redisConnection(redisUrl, caCert);
     const options = {
+      ...connection.options,
       lazyConnect: false,
       // Publishing must not queue forever while Redis is away: fail fast, the replicas catch up.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2000),
     };
-    this.publisher = new Redis(redisUrl, options);
-    this.subscriber = new Redis(redisUrl, { ...options, enableOfflineQueue: true });
+    this.publisher = new Redis(connection.url, options);
+    this.subscriber = new Redis(connection.url, { ...options, enableOfflineQueue: true });
     this.publisher.on('ready', () => {
       const seq = this.unannounced;
       if (seq === undefined) return;

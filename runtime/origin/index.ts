@@ -13,7 +13,8 @@ export async function runOrigin(env: OriginEnv): Promise<number> {
   try {
     origin = await startOrigin({
       databaseUrl: env.DATABASE_URL,
-      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      databaseCaCert: env.DATABASE_CA_CERT,
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL, redisCaCert: env.REDIS_CA_CERT } : {}),
       ...(env.EDGEPLANE_EDGE_TOKEN ? { edgeToken: env.EDGEPLANE_EDGE_TOKEN } : {}),
       listenAddress: env.EDGEPLANE_LISTEN_ADDRESS,
       trafficPort: env.EDGEPLANE_TRAFFIC_PORT,

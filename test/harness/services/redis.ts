@@ -6,37 +6,50 @@ import { join } from 'node:path';
 import { freePort } from './free-port.ts';
 
 export interface RunningRedis {
-  /** redis://127.0.0.1:port */
+  /** redis://127.0.0.1:port (rediss:// with TLS) */
   url: string;
   port: number;
   pid: number;
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+export interface RedisServerOptions {
+  /**
+   * Serve TLS only (no plaintext port), as Memorystore and ElastiCache with in-transit encryption
+   * do; clients are not asked for certificates. The URL is then rediss://.
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+}
+
+export async function startRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'edgeplane-redis-'));
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
+    const listen = options.tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          options.tls.certFile,
+          '--tls-key-file',
+          options.tls.keyFile,
+          '--tls-ca-cert-file',
+          options.tls.caFile,
+          '--tls-auth-clients',
+          'no',
+        ]
+      : ['--port', String(port)];
     const child = spawn(
       'redis-server',
-      [
-        '--bind',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-      ],
+      ['--bind', '127.0.0.1', ...listen, '--save', '', '--appendonly', 'no', '--dir', dir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
       await waitForReady(child);
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
         port,
         pid: child.pid as number,
         async stop() {
