@@ -3,7 +3,8 @@ import { freePort } from '../../test/harness/services/index.ts';
 import { memoryLogger, redisOn, stopRedis } from '../../test/origin/harness.ts';
 import { LocalEventBus, RedisEventBus } from './bus.ts';
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+// Generous: ioredis backs off up to 2 s between reconnects, and CI machines are shared.
+async function until(what: string, check: () => boolean, timeoutMs = 25_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -43,7 +44,7 @@ describe('RedisEventBus', () => {
       await reader.close();
       await stopRedis(redis);
     }
-  });
+  }, 60_000);
 });
 
 describe('LocalEventBus', () => {
