@@ -21,6 +21,7 @@ import {
   type WorkerToPrimary,
 } from './cluster-protocol.ts';
 import type { EdgeConfig } from './config.ts';
+import { batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
@@ -73,8 +74,16 @@ export async function startClusterPrimary(
     { expect: Set<number>; results: unknown[]; done: (results: unknown[]) => void }
   >();
 
+  const senders = new Map<number, (message: PrimaryToWorker) => void>();
   const send = (worker: Worker, message: PrimaryToWorker) => {
-    if (worker.isConnected()) worker.send(message);
+    let sender = senders.get(worker.id);
+    if (sender === undefined) {
+      sender = batchedSender<PrimaryToWorker>((batch) => {
+        if (worker.isConnected()) worker.send(batch);
+      });
+      senders.set(worker.id, sender);
+    }
+    sender(message);
   };
   const workers = () =>
     Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
@@ -120,7 +129,9 @@ export async function startClusterPrimary(
 
   cluster.on('message', (worker: Worker, raw: unknown) => {
     if (!isEdgeMessage(raw)) return;
-    const message = raw as WorkerToPrimary;
+    for (const message of unbatched(raw as WorkerToPrimary)) receive(worker, message);
+  });
+  const receive = (worker: Worker, message: WorkerToPrimary) => {
     switch (message.edgeplane) {
       case 'lookup':
         void store.lookup(message.key).then((object) =>
@@ -170,12 +181,13 @@ export async function startClusterPrimary(
         listening.add(worker.id);
         return;
     }
-  });
+  };
 
   cluster.setupPrimary({ serialization: 'advanced' });
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
+    senders.delete(worker.id);
     store.releaseOwner(worker.id);
     for (const [id, entry] of waiting) {
       if (entry.expect.delete(worker.id) && entry.expect.size === 0) {

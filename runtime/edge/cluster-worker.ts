@@ -12,6 +12,7 @@ import {
   type WorkerToPrimary,
 } from './cluster-protocol.ts';
 import type { EdgeConfig } from './config.ts';
+import { batchedSender, unbatched } from './ipc-batch.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { AcquireResult, SharedTier } from './store/tiers.ts';
@@ -81,9 +82,9 @@ export async function startClusterWorker(
   logger: Logger,
   worker: Worker,
 ): Promise<void> {
-  const send = (message: WorkerToPrimary) => {
+  const send = batchedSender<WorkerToPrimary>((message) => {
     if (worker.isConnected()) worker.send(message);
-  };
+  });
   const tier = new ClusterTier(send);
   const registry = new Registry();
   const traffic = await createTrafficProcess({
@@ -99,9 +100,7 @@ export async function startClusterWorker(
   const gauges = registerCacheGauges(registry, () => ({
     'worker-memory': { bytes: memory.bytes, objects: memory.objects, evictions: memory.evictions },
   }));
-  process.on('message', (message: unknown) => {
-    if (!isEdgeMessage(message)) return;
-    const typed = message as PrimaryToWorker;
+  const receive = (typed: PrimaryToWorker) => {
     if (typed.edgeplane === 'reply') tier.reply(typed);
     else if (typed.edgeplane === 'purge') {
       send({ edgeplane: 'purged', id: typed.id, count: traffic.purgeLocal(typed.purge) });
@@ -111,6 +110,10 @@ export async function startClusterWorker(
         send({ edgeplane: 'metrics', id: typed.id, metrics });
       });
     }
+  };
+  process.on('message', (message: unknown) => {
+    if (!isEdgeMessage(message)) return;
+    for (const typed of unbatched(message as PrimaryToWorker)) receive(typed);
   });
   // The primary accepts connections and hands them to the workers in turn (node:cluster's
   // round-robin): with long-lived keep-alive connections an even split matters more than the

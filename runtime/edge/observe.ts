@@ -30,6 +30,8 @@ export interface Observer {
   originLatency(site: string, seconds: number): void;
   originError(site: string, failure: string): void;
   readonly logger: Logger;
+  /** Writes out the request lines still held (before the process exits). */
+  flush(): void;
 }
 
 interface ObserverMetrics {
@@ -53,6 +55,7 @@ export function createObserver(
 
   return {
     logger,
+    flush: () => writeLine.flush(),
     request(observed) {
       const status = statusClasses[Math.floor(observed.status / 100) - 1] ?? 'other';
       const id = `${observed.site}\u0000${status}\u0000${observed.cache}`;

@@ -85,6 +85,7 @@ export async function createTrafficProcess(options: {
         server.closeAllConnections();
       });
       await upstream.close();
+      ctx.observer.flush();
     },
   };
 }

@@ -40,15 +40,36 @@ export function createLogger(options: LoggerOptions): Logger {
  * CPU profile of the edge; a request line has fixed, known fields, so it is assembled here and
  * only its free-text values go through JSON.stringify.
  */
-export function createRequestLineWriter(
-  logger: Logger,
-): (fields: Record<string, string | number>) => void {
+export interface RequestLineWriter {
+  (fields: Record<string, string | number>): void;
+  /** Hands the lines still held to the logger's destination (call before exiting). */
+  flush(): void;
+}
+
+/** Lines are held until this many characters, or `requestLineHoldMs`, whichever comes first. */
+const requestLineBatchChars = 8192;
+const requestLineHoldMs = 20;
+
+export function createRequestLineWriter(logger: Logger): RequestLineWriter {
   const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[
     pino.symbols.streamSym
   ];
   const bound = JSON.stringify({ pid: process.pid, ...logger.bindings() }).slice(1, -1);
   const infoLevel = logger.levels.values.info ?? 30;
-  return (fields) => {
+  // Lines go to the destination in batches of ~8 KiB: sonic-boom measures its pending buffer
+  // (Buffer.byteLength of up to 16 KiB) on every write, which per line cost ~5% of a worker's
+  // time on 1 KB hits. A line waits at most requestLineHoldMs (or until flush()).
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0 || stream === undefined) return;
+    const out = pending;
+    pending = '';
+    stream.write(out);
+  };
+  const write = (fields: Record<string, string | number>) => {
     if (stream === undefined || !logger.isLevelEnabled('info')) return;
     let line = `{"level":${infoLevel},"time":${Date.now()},${bound}`;
     for (const key in fields) {
@@ -56,6 +77,12 @@ export function createRequestLineWriter(
       line +=
         typeof value === 'number' ? `,"${key}":${value}` : `,"${key}":${JSON.stringify(value)}`;
     }
-    stream.write(`${line},"msg":"request"}\n`);
+    pending += `${line},"msg":"request"}\n`;
+    if (pending.length >= requestLineBatchChars) flush();
+    else if (timer === undefined) {
+      timer = setTimeout(flush, requestLineHoldMs);
+      timer.unref();
+    }
   };
+  return Object.assign(write, { flush });
 }
