@@ -3,12 +3,10 @@
 // arrives on the management port today and from the origin's event stream later.
 import { z } from 'zod';
 import { cacheKey } from '../lib/http-cache/index.ts';
+import { checkPurgeValues, purgeKinds, purgeModes } from '../lib/purge-request.ts';
 import type { SiteTable } from '../lib/site.ts';
 import { policiesOf } from './site-policy.ts';
 import type { CachedObject } from './store/entry.ts';
-
-export const purgeKinds = ['url', 'key', 'prefix', 'all'] as const;
-export const purgeModes = ['soft', 'hard'] as const;
 
 export const purgeRequestSchema = z
   .object({
@@ -20,26 +18,7 @@ export const purgeRequestSchema = z
   })
   .strict()
   .superRefine((purge, ctx) => {
-    if (purge.kind !== 'all' && purge.values.length === 0) {
-      const example = { url: '/index.html', key: 'product-42', prefix: '/images/' }[purge.kind];
-      ctx.addIssue({
-        code: 'custom',
-        path: ['values'],
-        message: `must list at least one ${purge.kind}, e.g. ["${example}"]`,
-      });
-    }
-    if (purge.kind === 'url' || purge.kind === 'prefix') {
-      purge.values.forEach((value, index) => {
-        const absolute = /^https?:\/\//i.test(value) && URL.canParse(value);
-        if (!value.startsWith('/') && !absolute) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['values', index],
-            message: 'must be a path starting with / or an http(s) URL, e.g. /index.html',
-          });
-        }
-      });
-    }
+    checkPurgeValues(purge, ctx);
   });
 
 export type PurgeRequest = z.output<typeof purgeRequestSchema>;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { purgeKinds, purgeModes } from '../lib/origin-link/wire.ts';
+import { checkPurgeValues, purgeKinds, purgeModes } from '../lib/purge-request.ts';
 import { audit } from './audit.ts';
 import { appendEvent, inTransaction } from './events-store.ts';
 import { decodeCursor, type PageQuery, toPage } from './pagination.ts';
@@ -25,28 +25,9 @@ export const purgeInputSchema = z
   })
   .strict()
   .superRefine((purge, ctx) => {
-    if (purge.kind !== 'all' && purge.values.length === 0) {
-      const example = { url: '/index.html', key: 'product-42', prefix: '/images/' }[purge.kind];
-      ctx.addIssue({
-        code: 'custom',
-        path: ['values'],
-        message: `must list at least one ${purge.kind}, e.g. ["${example}"]`,
-      });
-    }
+    checkPurgeValues(purge, ctx);
     if (purge.kind === 'all' && purge.values.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: 'must be empty for kind all' });
-    }
-    if (purge.kind === 'url' || purge.kind === 'prefix') {
-      purge.values.forEach((value, index) => {
-        const absolute = /^https?:\/\//i.test(value) && URL.canParse(value);
-        if (!value.startsWith('/') && !absolute) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['values', index],
-            message: 'must be a path starting with / or an http(s) URL, e.g. /index.html',
-          });
-        }
-      });
     }
   });
 export type PurgeInput = z.output<typeof purgeInputSchema>;

@@ -1,6 +1,6 @@
 // What travels on the origin link, validated with zod on both ends: the snapshot, the events of
 // the SSE stream, and usage batches. The purge shape is the edge's purge request shape
-// (runtime/edge/purge.ts) plus the origin's sequence number and commit time.
+// (runtime/lib/purge-request.ts) plus the origin's sequence number and commit time.
 import { z } from 'zod';
 import { cookieModes, queryStringModes, siteSchema } from '../site.ts';
 
@@ -10,8 +10,7 @@ export const edgeLinkPaths = {
   usage: '/v1/edge/usage',
 } as const;
 
-export const purgeKinds = ['url', 'key', 'prefix', 'all'] as const;
-export const purgeModes = ['soft', 'hard'] as const;
+import { purgeKinds, purgeModes } from '../purge-request.ts';
 
 /**
  * A site as the origin sends it: the Site shape without input transforms (zod cannot encode a
