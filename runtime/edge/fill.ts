@@ -272,7 +272,11 @@ export async function fill(
   if (response.status === 304 && options.stale !== undefined) {
     response.body.resume();
     const { object } = options.stale;
-    const targets = selectNotModifiedTargets(response.headers, object.variants);
+    const targets = selectNotModifiedTargets(
+      response.headers,
+      object.variants,
+      object.variants.indexOf(options.stale.variant),
+    );
     if (targets.length > 0) {
       const variants = object.variants.map((variant, index) =>
         targets.includes(index)

@@ -84,6 +84,23 @@ describe('selectNotModifiedTargets (RFC 9111 §4.3.4)', () => {
   ])('%s', (_name, notModified, list, expected) => {
     expect(selectNotModifiedTargets(notModified, list)).toEqual(expected);
   });
+
+  // A 304 without validators answering the conditional request the cache built from one stored
+  // response (origins often omit ETag in a 304; cache-tests `conditional-etag-strong-generate`).
+  test.each<[string, HeaderMap, StoredResponse[], number, number[]]>([
+    ['no validator, answers the ETag we sent', {}, [entry({ etag: '"a"' })], 0, [0]],
+    [
+      'no validator, answers the Last-Modified we sent',
+      {},
+      [entry({ 'last-modified': OLD }), entry({ etag: '"b"' })],
+      0,
+      [0],
+    ],
+    ['a validator in the 304 still decides', { etag: '"zzz"' }, [entry({ etag: '"a"' })], 0, []],
+    ['an index out of range selects nothing', {}, [entry({ etag: '"a"' })], 3, []],
+  ])('%s', (_name, notModified, list, validated, expected) => {
+    expect(selectNotModifiedTargets(notModified, list, validated)).toEqual(expected);
+  });
 });
 
 describe('freshenStoredResponse (RFC 9111 §3.2)', () => {

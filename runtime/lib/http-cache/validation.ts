@@ -70,12 +70,17 @@ function lastModifiedOf(headers: HeaderMap): number | undefined {
  * - if it carries a strong validator (strong ETag, or a strong Last-Modified), every stored
  *   response with the same strong validator;
  * - else if it carries weak validators, the most recent stored response matching them;
- * - else if it carries none, the only stored response, provided that one has no validator.
+ * - else if it carries none, the only stored response, provided that one has no validator;
+ *   or `validated`, the stored response whose validators the cache's own conditional request
+ *   carried: the RFC's rule is written for conditionals "from a source other than the cache's
+ *   stored response", and a validator-less 304 to ours can only mean that response is current
+ *   (origins often leave ETag out of a 304, though RFC 9110 §15.4.5 asks for it).
  * An empty result means the 304 must not update anything (the caller refetches unconditionally).
  */
 export function selectNotModifiedTargets(
   notModified: HeaderMap,
   candidates: readonly StoredResponse[],
+  validated?: number,
 ): number[] {
   const tag = entityTagOf(notModified);
   const strongLm = strongLastModified(notModified);
@@ -102,6 +107,7 @@ export function selectNotModifiedTargets(
     });
     return best < 0 ? [] : [best];
   }
+  if (validated !== undefined && candidates[validated] !== undefined) return [validated];
   const only = candidates[0];
   if (
     candidates.length === 1 &&
