@@ -134,6 +134,8 @@ export async function forward(
   ctx: EdgeContext,
   exchange: Exchange,
   status: CacheStatus,
+  /** Awaited once the origin's status and headers are in, before the client gets them. */
+  beforeAnswer?: (status: number, headers: MutableHeaders) => Promise<void>,
 ): Promise<{ status: number; headers: MutableHeaders } | undefined> {
   const { req, res } = exchange;
   const target = originTarget(exchange);
@@ -154,6 +156,7 @@ export async function forward(
   const out = stripHopByHop(upstream.response.headers);
   delete out['surrogate-key'];
   delete out['cache-tag'];
+  if (beforeAnswer !== undefined) await beforeAnswer(upstream.response.status, out);
   res.writeHead(upstream.response.status, responseHeadersForClient(out, cacheStatus(status)));
   await streamBody(exchange, upstream.response, res, undefined, 0);
   return { status: upstream.response.status, headers: out };

@@ -102,22 +102,38 @@ export function createEdgeHandler(ctx: EdgeContext) {
   };
 }
 
-/** Any method but GET/HEAD goes to the origin; a non-error answer to an unsafe one invalidates. */
+/**
+ * Any method but GET/HEAD goes to the origin; a non-error answer to an unsafe one invalidates,
+ * in every worker before the client sees the answer (so its next request, whichever worker
+ * takes it, cannot be answered from what the method changed).
+ */
 async function passUnsafe(ctx: EdgeContext, exchange: Exchange): Promise<void> {
-  const result = await forward(ctx, exchange, { fwd: 'method' });
-  if (result === undefined || !isUnsafeMethod(exchange.info.method)) return;
-  const urls = invalidatedUrls(exchange.info.method, exchange.url, result.status, result.headers);
+  if (!isUnsafeMethod(exchange.info.method)) {
+    await forward(ctx, exchange, { fwd: 'method' });
+    return;
+  }
+  await forward(ctx, exchange, { fwd: 'method' }, (status, headers) =>
+    invalidateAfterUnsafe(ctx, exchange, status, headers),
+  );
+}
+
+async function invalidateAfterUnsafe(
+  ctx: EdgeContext,
+  exchange: Exchange,
+  status: number,
+  headers: Parameters<typeof invalidatedUrls>[3],
+): Promise<void> {
+  const urls = invalidatedUrls(exchange.info.method, exchange.url, status, headers);
   if (urls.length === 0) return;
   const policy = policiesOf(exchange.site).query;
   const paths = urls.map((url) =>
     pathForPurge(cacheKey('GET', url, policy), url.pathname + url.search),
   );
-  await ctx.tier.purgeEverywhere({
-    site: exchange.site.id,
-    kind: 'url',
-    values: paths,
-    mode: 'hard',
-  });
+  await ctx.tier
+    .purgeEverywhere({ site: exchange.site.id, kind: 'url', values: paths, mode: 'hard' })
+    .catch((error: unknown) =>
+      ctx.observer.logger.warn({ err: error, paths }, 'invalidation after an unsafe method failed'),
+    );
 }
 
 function cacheable(ctx: EdgeContext, exchange: Exchange): Promise<void> | undefined {
@@ -244,7 +260,9 @@ async function answer(
       cacheStatus({ fwd: 'request', detail: 'only-if-cached' }),
     );
   }
-  if (collapsed)
+  // An object that came from a fill we waited on or from the shared tier, without a variant for
+  // this request: fetch it now (going round collapsedFill again would only find that object again).
+  if (via !== 'local')
     return fill(ctx, exchange, { key, fwd: object ? 'vary-miss' : 'uri-miss', lead: false });
   return collapsedFill(ctx, exchange, key, { fwd: object ? 'vary-miss' : 'uri-miss' });
 }

@@ -1,7 +1,21 @@
 // Behaviours the HTTP cache conformance suite (cache-tests, docs/conformance.md) found missing,
 // each reproduced here against a real origin on listen(0) and a real edge.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { get, type Origin, startOrigin, startTestEdge, type TestEdge } from './harness.ts';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../harness/services/index.ts';
+import { edgeProcessEnv } from './edge-process-env.ts';
+import {
+  get,
+  type Origin,
+  purgeToken,
+  sleep,
+  startOrigin,
+  startTestEdge,
+  type TestEdge,
+} from './harness.ts';
 
 describe('revalidation answered by a 304 without validators', () => {
   let origin: Origin;
@@ -50,5 +64,139 @@ describe('revalidation answered by a 304 without validators', () => {
     expect(second.body).toBe(`body of ${path}`);
     expect(second.headers['x-refreshed']).toBe('yes');
     expect(String(second.headers['cache-status'])).toMatch(/fwd-status=304/);
+  });
+});
+
+/** One request on its own connection (the primary hands connections to workers in turn). */
+function onNewConnection(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${base}${path}`,
+      { method, headers, agent: false, signal: AbortSignal.timeout(5_000) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(method === 'GET' ? undefined : 'x');
+  });
+}
+
+describe('two workers', () => {
+  let origin: Origin;
+  let edge: ChildProcess;
+  let dir: string;
+  let trafficUrl: string;
+  let output = '';
+  const versions = new Map<string, number>();
+
+  beforeAll(async () => {
+    origin = await startOrigin((req, res) => {
+      const path = req.url ?? '/';
+      if (req.method !== 'GET') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('done');
+        return;
+      }
+      const version = (versions.get(path) ?? 0) + 1;
+      versions.set(path, version);
+      const vary: Record<string, string> = path.startsWith('/vary') ? { vary: 'Foo' } : {};
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=300', ...vary });
+      res.end(`${path} v${version} foo=${req.headers.foo ?? ''}`);
+    });
+    dir = await mkdtemp(join(tmpdir(), 'edge-conformance-'));
+    const sitesFile = join(dir, 'sites.json');
+    await writeFile(
+      sitesFile,
+      JSON.stringify({ sites: [{ id: 'w', hosts: ['w.test'], origin: origin.url }] }),
+    );
+    const trafficPort = await freePort();
+    const managementPort = await freePort();
+    trafficUrl = `http://127.0.0.1:${trafficPort}`;
+    edge = spawn(process.execPath, [join(process.cwd(), 'runtime', 'main.ts')], {
+      env: {
+        ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: 2 }),
+        EDGEPLANE_PURGE_TOKEN: purgeToken,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    edge.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    edge.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    for (let i = 0; i < 150; i++) {
+      const ready = await get(`http://127.0.0.1:${managementPort}`, '/readyz').catch(
+        () => undefined,
+      );
+      if (ready?.status === 200) return;
+      await sleep(100);
+    }
+    throw new Error(`edge did not become ready:\n${output}`);
+  });
+
+  afterAll(async () => {
+    if (edge.exitCode === null) {
+      const exited = new Promise((resolve) => edge.once('exit', resolve));
+      edge.kill('SIGTERM');
+      await exited;
+    }
+    await origin.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers a Vary miss in the worker that did not store the first variant', async () => {
+    const host = { host: 'w.test' };
+    const first = await onNewConnection(trafficUrl, '/vary', { ...host, foo: '1' });
+    expect(first.body).toBe('/vary v1 foo=1');
+    // Four connections: at least one lands on the other worker, which finds the object (with
+    // only the foo=1 variant) in the shared store. It used to ask the shared store again, forever.
+    const others = [];
+    for (let i = 0; i < 4; i++)
+      others.push(await onNewConnection(trafficUrl, '/vary', { ...host, foo: '2' }));
+    expect(others.map((reply) => reply.status)).toEqual([200, 200, 200, 200]);
+    expect(others.every((reply) => reply.body.endsWith('foo=2'))).toBe(true);
+    // Each worker may fetch foo=2 once: a fill reaches the shared store by a one-way message that
+    // can arrive after the other worker's lookup (see docs/conformance.md, known limits).
+    const fetched = origin.requests.filter((r) => r.url === '/vary' && r.headers.foo === '2');
+    expect(fetched.length).toBeGreaterThanOrEqual(1);
+    expect(fetched.length).toBeLessThanOrEqual(2);
+  });
+
+  it('has invalidated every worker when the answer to an unsafe method reaches the client', async () => {
+    const host = { host: 'w.test' };
+    for (const n of [1, 2, 3, 4, 5]) {
+      const path = `/inv/${n}`;
+      // Both workers hold the object (each asked on its own connection).
+      await onNewConnection(trafficUrl, path, host);
+      await onNewConnection(trafficUrl, path, host);
+      const before = versions.get(path);
+      const post = await onNewConnection(trafficUrl, path, host, 'POST');
+      expect(post.status).toBe(200);
+      const after = [
+        await onNewConnection(trafficUrl, path, host),
+        await onNewConnection(trafficUrl, path, host),
+      ];
+      // §4.4: neither worker may answer from the copy the POST invalidated.
+      expect(after.map((reply) => reply.body.startsWith(`${path} v${before}`))).toEqual([
+        false,
+        false,
+      ]);
+    }
   });
 });
