@@ -35,8 +35,13 @@ describe('normaliseVaryValue', () => {
     ['accept-encoding', ['gzip ; q=0'], 'gzip;q=0'],
     ['accept-encoding', ['#,;'], '#'],
     ['accept-encoding', [';q=0.5, gzip'], 'gzip'],
-    ['accept-language', ['en-US,  fr;q=0.5'], 'en-US,fr;q=0.5'],
+    // Language ranges are case-insensitive (RFC 4647 §2); their order is kept (it breaks ties).
+    ['accept-language', ['en-US,  fr;q=0.5'], 'en-us,fr;q=0.5'],
     ['accept-language', ['fr, en'], 'fr,en'],
+    ['accept-language', ['eN, De'], 'en,de'],
+    ['accept-language', [' en ,   de'], 'en,de'],
+    ['accept-language', ['de;Q=1.0, fr;q=0.50'], 'de,fr;q=0.5'],
+    ['accept-language', ['en', 'DE'], 'en,de'],
     ['x-custom', ['  A  '], 'A'],
   ])('%s %p', (field, lines, expected) => {
     expect(normaliseVaryValue(field, lines)).toBe(expected);

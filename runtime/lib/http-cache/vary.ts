@@ -1,8 +1,9 @@
 /**
  * Vary (RFC 9111 §4.1): the secondary cache key made from the request's values of the fields a
  * response varies on. Values are normalised only where the difference carries no meaning, so
- * equivalent requests share one variant: list whitespace and empty members everywhere, and for
- * Accept-Encoding also case, member order and the spelling of q-values.
+ * equivalent requests share one variant: list whitespace and empty members everywhere, for
+ * Accept-Encoding also case, member order and the spelling of q-values, and for Accept-Language
+ * case and the spelling of q-values.
  */
 import { fieldValue, type HeaderMap, splitList } from './headers.ts';
 import { BoundedMemo } from './memo.ts';
@@ -57,6 +58,29 @@ export function normaliseAcceptEncoding(value: string): string {
     .join(',');
 }
 
+/**
+ * Accept-Language with case-normalised language ranges and q-values spelled as numbers (ranges
+ * are case-insensitive, RFC 4647 §2). Member order is kept: servers use it to break ties between
+ * equal q-values, so `en, de` and `de, en` may select different representations.
+ */
+export function normaliseAcceptLanguage(value: string): string {
+  return splitList(value)
+    .map((member) => {
+      const [range = '', ...params] = member.split(';').map((p) => p.trim());
+      let q: string | undefined;
+      for (const param of params) {
+        const eq = param.indexOf('=');
+        if (eq > 0 && param.slice(0, eq).trim().toLowerCase() === 'q') {
+          const raw = param.slice(eq + 1).trim();
+          q = normaliseQ(raw) ?? raw;
+        }
+      }
+      return q === undefined || q === '1' ? range.toLowerCase() : `${range.toLowerCase()};q=${q}`;
+    })
+    .filter((member) => member !== '' && !member.startsWith(';'))
+    .join(',');
+}
+
 /** Generic list normalisation: members trimmed, empty ones dropped, joined with ",". */
 export function normaliseListValue(value: string): string {
   return splitList(value).join(',');
@@ -65,6 +89,7 @@ export function normaliseListValue(value: string): string {
 /** Per-field normalisers; fields not listed use `normaliseListValue`. */
 const NORMALISERS: Readonly<Record<string, (value: string) => string>> = {
   'accept-encoding': normaliseAcceptEncoding,
+  'accept-language': normaliseAcceptLanguage,
 };
 
 /** The normalised value of one request field for the secondary key; undefined when absent. */
