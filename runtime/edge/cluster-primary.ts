@@ -143,7 +143,7 @@ export async function startClusterPrimary(
         );
         return;
       case 'acquire':
-        void store.acquire(message.key, worker.id).then((result) =>
+        void store.acquire(message.key, worker.id, message.staleResponseTime).then((result) =>
           send(worker, {
             edgeplane: 'reply',
             id: message.id,

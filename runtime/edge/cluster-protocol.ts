@@ -6,7 +6,7 @@ import type { CachedObject } from './store/entry.ts';
 
 export type WorkerToPrimary =
   | { edgeplane: 'lookup'; id: number; key: string }
-  | { edgeplane: 'acquire'; id: number; key: string }
+  | { edgeplane: 'acquire'; id: number; key: string; staleResponseTime?: number }
   | { edgeplane: 'claim'; id: number; key: string; staleResponseTime: number }
   | { edgeplane: 'store'; object: CachedObject }
   | { edgeplane: 'release'; key: string; revalidation: boolean }

@@ -51,8 +51,8 @@ export class ClusterTier implements SharedTier {
     const reply = await this.ask((id) => ({ edgeplane: 'lookup', id, key }));
     return reply.object === undefined ? undefined : fromTransfer(reply.object);
   }
-  async acquire(key: string): Promise<AcquireResult> {
-    const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key }));
+  async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
+    const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key, staleResponseTime }));
     return reply.object === undefined
       ? { lead: reply.lead === true }
       : { lead: false, object: fromTransfer(reply.object), waited: reply.waited === true };

@@ -303,19 +303,38 @@ async function collapsedFill(
     }),
   );
   try {
-    if (how.stale !== undefined) {
+    // A revalidation takes the shared fill lock too, so other workers' revalidations of the same
+    // stale copy wait for its answer (within this worker, `inflight` above does the same).
+    const staleResponseTime = how.stale?.variant.responseTime;
+    if (how.stale !== undefined && !ctx.tier.shared) {
       await fill(ctx, exchange, { key, fwd, lead: false, stale: how.stale });
       return;
     }
-    const lock = await ctx.tier.acquire(key);
+    const lock = await ctx.tier.acquire(key, staleResponseTime);
     if (!lock.lead && lock.object !== undefined) {
       ctx.memory.set(key, lock.object);
       const variant = selectVariant(lock.object, exchange.req.headers);
-      finished();
-      ctx.inflight.delete(key);
-      return answer(ctx, exchange, key, lock.object, variant, lock.waited ? 'collapsed' : 'shared');
+      // A revalidation answers from the shared copy only if this request's variant was refreshed
+      // there (another variant may be what is newer); otherwise it revalidates itself.
+      const refreshed =
+        staleResponseTime === undefined ||
+        (variant !== undefined && variant.responseTime > staleResponseTime);
+      if (refreshed) {
+        finished();
+        ctx.inflight.delete(key);
+        return answer(
+          ctx,
+          exchange,
+          key,
+          lock.object,
+          variant,
+          lock.waited ? 'collapsed' : 'shared',
+        );
+      }
+      await fill(ctx, exchange, { key, fwd, lead: false, stale: how.stale });
+      return;
     }
-    await fill(ctx, exchange, { key, fwd, lead: lock.lead });
+    await fill(ctx, exchange, { key, fwd, lead: lock.lead, stale: how.stale });
   } finally {
     if (ctx.inflight.get(key) !== undefined) ctx.inflight.delete(key);
     finished();

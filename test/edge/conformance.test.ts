@@ -112,6 +112,20 @@ describe('two workers', () => {
         res.end('done');
         return;
       }
+      if (path === '/reval') {
+        // Stale at once; a revalidation (answered slowly, so concurrent ones overlap) makes it
+        // fresh for a minute.
+        if (req.headers['if-none-match'] !== undefined) {
+          setTimeout(() => {
+            res.writeHead(304, { etag: '"r1"', 'cache-control': 'max-age=60' });
+            res.end();
+          }, 300);
+          return;
+        }
+        res.writeHead(200, { etag: '"r1"', 'cache-control': 'max-age=0', 'content-length': '4' });
+        res.end('r1!!');
+        return;
+      }
       const version = (versions.get(path) ?? 0) + 1;
       versions.set(path, version);
       const vary: Record<string, string> = path.startsWith('/vary') ? { vary: 'Foo' } : {};
@@ -176,6 +190,21 @@ describe('two workers', () => {
     const fetched = origin.requests.filter((r) => r.url === '/vary' && r.headers.foo === '2');
     expect(fetched.length).toBeGreaterThanOrEqual(1);
     expect(fetched.length).toBeLessThanOrEqual(2);
+  });
+
+  it('revalidates a stale object once for concurrent requests in both workers', async () => {
+    const host = { host: 'w.test' };
+    await onNewConnection(trafficUrl, '/reval', host);
+    // The stored copy is stale at once: 20 concurrent requests, spread over both workers, all
+    // need it revalidated. One worker asks the origin; everyone else waits for that answer.
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => onNewConnection(trafficUrl, '/reval', host)),
+    );
+    expect(replies.every((reply) => reply.status === 200 && reply.body === 'r1!!')).toBe(true);
+    const conditional = origin.requests.filter(
+      (r) => r.url === '/reval' && r.headers['if-none-match'] !== undefined,
+    );
+    expect(conditional).toHaveLength(1);
   });
 
   it('has invalidated every worker when the answer to an unsafe method reaches the client', async () => {

@@ -25,8 +25,12 @@ export interface SharedTier {
    * is already at it (this one then serves stale without going forward). Ends with store/release.
    */
   claimRevalidation(key: string, staleResponseTime: number): Promise<boolean>;
-  /** The fill lock of a key, so concurrent misses in different processes fetch once. */
-  acquire(key: string): Promise<AcquireResult>;
+  /**
+   * The fill lock of a key, so concurrent misses in different processes fetch once. With
+   * `staleResponseTime` it is a foreground revalidation of that stale copy: only a copy newer than
+   * it is handed out instead of the lock.
+   */
+  acquire(key: string, staleResponseTime?: number): Promise<AcquireResult>;
   /** Stores a filled object and releases its fill lock. */
   store(object: CachedObject): void;
   /** Releases a fill lock without storing (the response was not cacheable). */
@@ -70,12 +74,19 @@ export class SharedStore {
     return fromDisk;
   }
 
-  /** `owner` identifies the process holding the lock, so its locks end if it dies (releaseOwner). */
-  async acquire(key: string, owner = 0): Promise<AcquireResult> {
+  /**
+   * `owner` identifies the process holding the lock, so its locks end if it dies (releaseOwner).
+   * `staleResponseTime`: a revalidation of a stale copy, which takes the lock like a miss unless
+   * a newer copy is stored (another process revalidated it meanwhile).
+   */
+  async acquire(key: string, owner = 0, staleResponseTime?: number): Promise<AcquireResult> {
     const lock = this.locks.get(key);
     if (lock !== undefined) return new Promise((resolve) => lock.waiters.push(resolve));
     const object = await this.lookup(key);
-    if (object !== undefined) return { lead: false, object };
+    const usable =
+      staleResponseTime === undefined ||
+      object?.variants.some((variant) => variant.responseTime > staleResponseTime) === true;
+    if (object !== undefined && usable) return { lead: false, object };
     // A lookup on disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
     if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
@@ -153,7 +164,10 @@ export class LocalTier implements SharedTier {
   async lookup(key: string): Promise<CachedObject | undefined> {
     return this.disk?.get(key);
   }
-  async acquire(key: string): Promise<AcquireResult> {
+  async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
+    // One process: its own memory tier already holds the newest copy, and a promise per key
+    // collapses its revalidations.
+    if (staleResponseTime !== undefined) return { lead: true };
     const object = await this.disk?.get(key);
     return object === undefined ? { lead: true } : { lead: false, object };
   }
