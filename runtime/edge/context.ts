@@ -17,6 +17,8 @@ export interface EdgeOptions {
 export interface EdgeContext {
   /** Replaced whole when the site source reports a change. */
   sites: SiteTable;
+  /** False until the site source has its sites (the origin's snapshot): unknown hosts get 503, not 404. */
+  sitesReady: boolean;
   readonly memory: MemoryStore<CachedObject>;
   readonly tier: SharedTier;
   readonly upstream: Upstream;

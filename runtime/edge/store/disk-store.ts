@@ -31,6 +31,7 @@ const suffix = '.obj';
 
 export class DiskStore {
   private readonly index = new Map<string, DiskIndexEntry>();
+  private readonly unlinking = new Set<Promise<void>>();
   private bytesHeld = 0;
   private evicted = 0;
   readonly directory: string;
@@ -149,7 +150,15 @@ export class DiskStore {
     if (entry === undefined) return;
     this.index.delete(key);
     this.bytesHeld -= entry.size;
-    unlink(entry.file).catch(() => {});
+    const removal: Promise<void> = unlink(entry.file)
+      .catch(() => {})
+      .finally(() => this.unlinking.delete(removal));
+    this.unlinking.add(removal);
+  }
+
+  /** Resolves once the files of every removal so far are gone (a purge is then durable). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.unlinking]);
   }
 
   private async evictToFit(): Promise<void> {

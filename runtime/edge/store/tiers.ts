@@ -166,7 +166,9 @@ export class LocalTier implements SharedTier {
   release(): void {}
   async purgeEverywhere(purge: PurgeRequest): Promise<number> {
     const local = this.purgeLocal(purge);
-    return Math.max(local, this.disk?.purge(purge) ?? 0);
+    const onDisk = this.disk?.purge(purge) ?? 0;
+    await this.disk?.settled();
+    return Math.max(local, onDisk);
   }
   stats() {
     const disk = this.disk;

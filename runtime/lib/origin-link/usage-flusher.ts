@@ -28,18 +28,30 @@ export class UsageFlusher {
     this.timer.unref();
   }
 
+  /** Counts one request. */
   record(site: string, usage: { bytes: number; hit: boolean }): void {
+    this.add({
+      site,
+      requests: 1,
+      bytes: usage.bytes,
+      hits: usage.hit ? 1 : 0,
+      misses: usage.hit ? 0 : 1,
+    });
+  }
+
+  /** Adds counts gathered elsewhere (an edge's traffic processes), in the current hour. */
+  add(usage: Omit<UsageCounter, 'hour'>): void {
     const hour = hourOf((this.options.now ?? Date.now)());
-    const key = `${site}\n${hour}`;
+    const key = `${usage.site}\n${hour}`;
     let counter = this.counters.get(key);
     if (!counter) {
-      counter = { site, hour, requests: 0, bytes: 0, hits: 0, misses: 0 };
+      counter = { site: usage.site, hour, requests: 0, bytes: 0, hits: 0, misses: 0 };
       this.counters.set(key, counter);
     }
-    counter.requests += 1;
+    counter.requests += usage.requests;
     counter.bytes += usage.bytes;
-    if (usage.hit) counter.hits += 1;
-    else counter.misses += 1;
+    counter.hits += usage.hits;
+    counter.misses += usage.misses;
   }
 
   /** Sends what was counted; a failed batch stays and is sent again (same id) next time. */
