@@ -191,6 +191,8 @@ describe('k3s-dev: the rendered Deployments run the real runtime', () => {
     }
   });
 
+  let originRun: { runtime: RuntimeProcess; local: LocalRuntimePlan } | undefined;
+
   it('origin: every probe answers 2xx and the scraped port serves Prometheus text', async () => {
     const rendered = origin.env();
     const databaseHost = authorityOf(rendered[envNames.databaseUrl], envNames.databaseUrl);
@@ -198,9 +200,8 @@ describe('k3s-dev: the rendered Deployments run the real runtime', () => {
     const redisHost = authorityOf(redisUrl, envNames.redisUrl);
     await provisionDatabase(rendered[envNames.databaseUrl] as string);
     // A Redis of its own that wants the rendered password, as the in-cluster one does.
-    redis = await startRedis({
-      password: decodeURIComponent(new URL(redisUrl as string).password),
-    });
+    const redisPassword = decodeURIComponent(new URL(redisUrl as string).password);
+    redis = await startRedis({ password: redisPassword });
     const harnessPostgres = new URL(testServices().postgresUrl).host;
     const local = await localRuntime(origin, {
       hosts: { [databaseHost]: harnessPostgres, [redisHost]: `127.0.0.1:${redis.port}` },
@@ -217,16 +218,63 @@ describe('k3s-dev: the rendered Deployments run the real runtime', () => {
     // It really uses Redis with the rendered password: the bus subscribed there.
     const { Redis } = await import('ioredis');
     const client = new Redis(redis.port, '127.0.0.1', {
-      password: decodeURIComponent(new URL(redisUrl as string).password),
+      password: redisPassword,
       lazyConnect: true,
     });
     await client.connect();
     const channels = (await client.call('PUBSUB', 'CHANNELS')) as string[];
     client.disconnect();
     expect(channels.length).toBeGreaterThan(0);
-
-    // Kubernetes stops a pod with SIGTERM: the origin shuts down cleanly.
-    expect(await runtime.stop()).toBe(0);
-    expectNoSecretsIn(runtime.output(), rendered);
+    originRun = { runtime, local };
   }, 90_000);
+
+  it('edge: follows the rendered origin URL with the rendered token; every probe 2xx, metrics pass promtool', async () => {
+    if (!originRun) throw new Error('the origin did not start (see the test above)');
+    const rendered = edge.env();
+    const originUrl = new URL(rendered[envNames.originUrl] as string);
+    // The rendered URL names the origin's Service: follow it to the origin container's port.
+    const containerPort = origin.serviceTarget(originUrl.hostname, Number(originUrl.port || 80));
+    if (containerPort === undefined) {
+      throw new Error(`${envNames.originUrl} names no Service of the origin: ${originUrl.host}`);
+    }
+    const originPort = originRun.local.ports.get(containerPort);
+    const local = await localRuntime(edge, {
+      hosts: { [originUrl.host]: `127.0.0.1:${originPort}` },
+    });
+    plans.push(local);
+    expect(Object.keys(local.env).sort()).toEqual(
+      [...Object.keys(rendered), envNames.listenAddress].sort(),
+    );
+
+    const runtime = startRuntime({ ...imageEnv(), ...local.env }, edge.container.args);
+    started.push(runtime);
+    // Its readiness means the snapshot is loaded: the rendered tokens of both sides match.
+    await checkProbesAndMetrics(edge, runtime, local, 'edgeplane_edge_');
+    const [originMetrics] = origin.metricsEndpoints();
+    if (!originMetrics) throw new Error('the origin has no scraped metrics endpoint');
+    const streams = async () => {
+      const text = (await get(probeUrl(originRun?.local as LocalRuntimePlan, originMetrics), 5000))
+        .body;
+      return Number(/^edgeplane_origin_edge_streams(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? 0);
+    };
+    // And it follows the event stream, not only the snapshot.
+    const deadline = Date.now() + 20_000;
+    while ((await streams()) < 1 && Date.now() < deadline) await sleep(200);
+    expect(await streams()).toBe(1);
+  }, 90_000);
+
+  it('both stop cleanly on SIGTERM, as Kubernetes stops a pod, and never print a credential', async () => {
+    expect(started).toHaveLength(2);
+    const rendered = [origin.env(), edge.env()];
+    // The edge first, as a rollout would drain it; then the origin.
+    for (const [index, runtime] of [...started].reverse().entries()) {
+      expect({ runtime: index === 0 ? 'edge' : 'origin', exit: await runtime.stop() }).toEqual({
+        runtime: index === 0 ? 'edge' : 'origin',
+        exit: 0,
+      });
+    }
+    for (const [index, runtime] of started.entries()) {
+      expectNoSecretsIn(runtime.output(), rendered[index] as Record<string, string>);
+    }
+  }, 60_000);
 });
