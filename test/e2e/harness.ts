@@ -256,3 +256,87 @@ export class TcpBalancer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** An origin replica as its own process (node runtime/main.ts), so a test can SIGKILL it. */
+export interface OriginProcess {
+  url: string;
+  managementUrl: string;
+  apiPort: number;
+  child: ChildProcess;
+  output(): string;
+  kill(): Promise<void>;
+}
+
+export async function startOriginProcess(env: Record<string, string>): Promise<OriginProcess> {
+  const apiPort = await freePort();
+  const managementPort = await freePort();
+  const child = spawn(process.execPath, [mainPath], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      EDGEPLANE_ROLE: 'origin',
+      EDGEPLANE_EDGE_TOKEN: testEdgeToken,
+      EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
+      EDGEPLANE_TRAFFIC_PORT: String(apiPort),
+      EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
+      EDGEPLANE_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 2_000_000) output = output.slice(-1_000_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = once(child, 'exit');
+  const origin: OriginProcess = {
+    url: `http://127.0.0.1:${apiPort}`,
+    managementUrl: `http://127.0.0.1:${managementPort}`,
+    apiPort,
+    child,
+    output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await until(
+    `origin replica ${apiPort} ready`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`origin exited ${child.exitCode}:\n${output}`);
+      return (await status(`${origin.managementUrl}/readyz`)) === 200;
+    },
+    30_000,
+    () => output,
+  );
+  return origin;
+}
+
+/**
+ * Issues `count` purges one after another, `intervalMs` apart, while the test disrupts
+ * something; `issued` counts those the origin acknowledged (with their sequence numbers).
+ */
+export class PurgeSeries {
+  readonly seqs: number[] = [];
+  private readonly done: Promise<void>;
+
+  constructor(count: number, intervalMs: number, purge: (index: number) => Promise<number>) {
+    this.done = (async () => {
+      for (let index = 0; index < count; index++) {
+        this.seqs.push(await purge(index));
+        await sleep(intervalMs);
+      }
+    })();
+  }
+
+  get issued(): number {
+    return this.seqs.length;
+  }
+
+  finished(): Promise<void> {
+    return this.done;
+  }
+}
