@@ -2,8 +2,8 @@
 // containers from the rendered Deployments (env with Secret references resolved, args, ports,
 // probes), start the real runtime with exactly that, only the service hosts pointed at this test
 // run's Postgres and Redis and the container ports mapped to free loopback ports, and check that
-// every probe answers 2xx and that what the ServiceMonitors scrape is Prometheus text that
-// `promtool check metrics` accepts.
+// every probe answers 2xx, every declared port answers HTTP, and what the ServiceMonitors scrape
+// is Prometheus text that `promtool check metrics` accepts.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,6 +154,18 @@ async function checkProbesAndMetrics(
     });
     expect(status).toBeGreaterThanOrEqual(200);
     expect(status).toBeLessThan(300);
+  }
+
+  // Every declared container port answers HTTP once the pod is ready (the Services route to them).
+  for (const port of workload.container.ports ?? []) {
+    const answer = await get(
+      probeUrl(local, { containerPort: port.containerPort, path: '/' }),
+      5000,
+    );
+    expect({ port: port.name, answered: answer.status > 0 && answer.status < 500 }).toEqual({
+      port: port.name,
+      answered: true,
+    });
   }
 
   const endpoints = workload.metricsEndpoints();

@@ -6,6 +6,7 @@ import { freePort } from '../../test/harness/services/index.ts';
 import {
   call,
   createTestDatabase,
+  memoryLogger,
   startTestOrigin,
   type TestDatabase,
   testEdgeToken,
@@ -14,7 +15,7 @@ import { EventFollower } from '../lib/origin-link/event-follower.ts';
 import { OriginSiteSource } from '../lib/origin-link/origin-site-source.ts';
 import type { EdgeEvent } from '../lib/origin-link/wire.ts';
 import type { Site } from '../lib/site.ts';
-import { pruneOnce, retentionLockId } from './retention.ts';
+import { pruneOnce, RetentionJob, retentionLockId } from './retention.ts';
 import { defaultRetention } from './server.ts';
 import { createTenant } from './tenants.ts';
 
@@ -256,6 +257,37 @@ describe('an edge further behind than the event retention', () => {
     } finally {
       await source.close();
       await origin.close();
+    }
+  });
+});
+
+describe('RetentionJob', () => {
+  it('prunes on its schedule until stopped, and logs what it pruned', async () => {
+    const db = await createTestDatabase();
+    const origin = await startTestOrigin({ databaseUrl: db.url });
+    const { logger, lines } = memoryLogger();
+    const job = new RetentionJob(origin.pool, { ...defaultRetention, intervalMs: 20 }, logger);
+    try {
+      const admin = (await createTenant(origin.pool, 'Job')).adminKey.token;
+      const site = await createSite(origin, admin, 'job.example');
+      const old = await purge(origin, admin, site, '/a');
+      await purge(origin, admin, site, '/b');
+      await age(origin.pool, old, 8);
+      job.start(0);
+      await until('the job pruned', () => lines.some((line) => line.includes('retention: pruned')));
+      expect(await seqs(origin.pool)).not.toContain(old);
+      // Rounds keep coming: an event aged later goes too.
+      const later = (await seqs(origin.pool))[0] as number;
+      await purge(origin, admin, site, '/c');
+      await age(origin.pool, later + 1, 8);
+      await until(
+        'the next round',
+        () => lines.filter((line) => line.includes('retention: pruned')).length >= 2,
+      );
+    } finally {
+      await job.stop();
+      await origin.close();
+      await db.drop();
     }
   });
 });
