@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { cacheName } from '../runtime/edge/cache-status.ts';
 import { originPaths } from './origin-routes.ts';
+import { meanPurgeLag } from './purge-lag.ts';
 import { type EdgeProbe, primeEverywhere, timePurge } from './purge-propagation.ts';
 import { type PurgeStand, startPurgeStand } from './purge-stand.ts';
 import {
@@ -91,6 +92,7 @@ export function purgeSection(
           }
         }
         const summary = summarisePurges(samples);
+        const lag = await meanPurgeLag(stand.edgeManagement);
         if (summary.timedOut > 0) {
           warnings.push(
             `${summary.timedOut} purges were still served by some edge ${settings.perPurgeTimeoutMs} ms after the API call`,
@@ -106,10 +108,18 @@ export function purgeSection(
           title: this.title,
           lines: [
             ...formatPurgeSummary(summary, settings.edges),
+            `  of which after the commit: mean ${lag.meanMs.toFixed(1)} ms from commit to applied on an edge ` +
+              `(edgeplane_edge_purge_lag_seconds, ${lag.applied} applications, warm-up included)`,
             `  each edge polled every ${settings.pollIntervalMs} ms (a figure is when the first non-hit answer arrived); ` +
               `each purge: a new 1 KB object primed to a HIT on every edge first`,
           ],
-          figures: { summary, targetP99Ms: purgeTargetP99Ms, settings, samples },
+          figures: {
+            summary,
+            commitToAppliedMeanMs: lag.meanMs,
+            targetP99Ms: purgeTargetP99Ms,
+            settings,
+            samples,
+          },
           meetsTarget: summary.meetsTarget,
           commands: stand.commands,
           warnings,

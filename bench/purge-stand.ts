@@ -34,6 +34,8 @@ export interface PurgeStand {
   siteId: string;
   /** Base URLs of the edges' traffic ports. */
   edges: string[];
+  /** Base URLs of the edges' management ports (metrics). */
+  edgeManagement: string[];
   /** Exact commands, for the report. */
   commands: string[];
   /** Stops Postgres and Redis (the processes in the group are stopped by their owner). */
@@ -126,9 +128,11 @@ export async function startPurgeStand(
 
     options.progress(`purge: starting ${options.edges} edges following the origin`);
     const edges: string[] = [];
+    const edgeManagement: string[] = [];
     const commands = [upstream.process.command, origin.command];
     const starting = Array.from({ length: options.edges }, async (_, index) => {
       const trafficPort = await freePort();
+      const managementPort = await freePort();
       const edge = await startRuntime(
         processes,
         servers,
@@ -137,7 +141,7 @@ export async function startPurgeStand(
           [envNames.role]: 'edge',
           [envNames.listenAddress]: loopback,
           [envNames.trafficPort]: String(trafficPort),
-          [envNames.managementPort]: String(await freePort()),
+          [envNames.managementPort]: String(managementPort),
           [envNames.originUrl]: apiUrl,
           [envNames.edgeToken]: edgeToken,
           [envNames.edgeWorkers]: '1',
@@ -153,13 +157,14 @@ export async function startPurgeStand(
         headers: { host: options.host },
         isAlive: () => edge.started.isAlive(),
       });
-      return { url, command: edge.command };
+      return { url, management: `http://${loopback}:${managementPort}`, command: edge.command };
     });
     for (const edge of await Promise.all(starting)) {
       edges.push(edge.url);
+      edgeManagement.push(edge.management);
       commands.push(edge.command);
     }
-    return { apiUrl, apiKey, siteId, edges, commands, close };
+    return { apiUrl, apiKey, siteId, edges, edgeManagement, commands, close };
   } catch (error) {
     await close();
     throw error;
