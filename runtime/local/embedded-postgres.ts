@@ -167,6 +167,7 @@ export function servePostgres(options: ServeOptions): Promise<ChildProcess> {
     );
     let output = '';
     const onOutput = (chunk: Buffer) => {
+      options.onLog?.(chunk);
       output += chunk;
       if (output.includes('database system is ready to accept connections')) settle();
     };
