@@ -41,6 +41,8 @@ describe('parseOptions', () => {
         '--purges',
         '300',
         '--purge-seconds=240',
+        '--purge-poll-ms',
+        '5',
       ]),
     ).toEqual({
       durationSeconds: 20,
@@ -57,6 +59,7 @@ describe('parseOptions', () => {
       json: 'out.json',
       purges: 300,
       purgeSeconds: 240,
+      purgePollMs: 5,
       help: false,
     });
   });

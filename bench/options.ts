@@ -31,6 +31,8 @@ export interface BenchOptions {
   purges: number;
   /** Upper bound of the purge section's purge loop, in seconds. */
   purgeSeconds: number;
+  /** How often the purge section polls each edge after a purge (resolution vs. load it adds). */
+  purgePollMs: number;
   help: boolean;
 }
 
@@ -48,6 +50,7 @@ export const defaultOptions: BenchOptions = {
   profile: false,
   purges: 200,
   purgeSeconds: 180,
+  purgePollMs: 2,
   help: false,
 };
 
@@ -68,6 +71,7 @@ export const usage = `Usage: npm run bench -- [flags]
                         (profiling slows it: use for finding limits, not for the ratios)
   --purges <n>          measured purges of the purge section (default ${defaultOptions.purges})
   --purge-seconds <s>   stop the purge section's loop after this long (default ${defaultOptions.purgeSeconds})
+  --purge-poll-ms <ms>  poll each edge this often after a purge (default ${defaultOptions.purgePollMs})
   --help                this text`;
 
 export class OptionsError extends Error {
@@ -135,6 +139,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       values['purge-seconds'],
       defaultOptions.purgeSeconds,
     ),
+    purgePollMs: positiveInteger(
+      'purge-poll-ms',
+      values['purge-poll-ms'],
+      defaultOptions.purgePollMs,
+    ),
     help: values.help ?? false,
   };
   if (values.json !== undefined) options.json = values.json;
@@ -166,6 +175,7 @@ function parse(argv: readonly string[]) {
       profile: { type: 'boolean' },
       purges: { type: 'string' },
       'purge-seconds': { type: 'string' },
+      'purge-poll-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });

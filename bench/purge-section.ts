@@ -23,15 +23,12 @@ const warmupPurges = 5;
 
 export interface PurgeSectionSettings {
   edges: number;
-  /** Between two polls of one edge. */
-  pollIntervalMs: number;
   /** An edge still serving the object after this long counts as not applying the purge. */
   perPurgeTimeoutMs: number;
 }
 
 export const defaultPurgeSettings: PurgeSectionSettings = {
   edges: 8,
-  pollIntervalMs: 2,
   perPurgeTimeoutMs: 5000,
 };
 
@@ -83,7 +80,7 @@ export function purgeSection(
           const sample = await timePurge(probe, {
             path,
             sendPurge: () => sendPurge(stand, path),
-            pollIntervalMs: settings.pollIntervalMs,
+            pollIntervalMs: options.purgePollMs,
             timeoutMs: settings.perPurgeTimeoutMs,
           });
           if (index >= warmupPurges) samples.push(sample);
@@ -110,10 +107,11 @@ export function purgeSection(
             ...formatPurgeSummary(summary, settings.edges),
             `  of which after the commit: mean ${lag.meanMs.toFixed(1)} ms from commit to applied on an edge ` +
               `(edgeplane_edge_purge_lag_seconds, ${lag.applied} applications, warm-up included)`,
-            `  each edge polled every ${settings.pollIntervalMs} ms (a figure is when the first non-hit answer arrived); ` +
+            `  each edge polled every ${options.purgePollMs} ms (a figure is when the first non-hit answer arrived); ` +
               `each purge: a new 1 KB object primed to a HIT on every edge first`,
           ],
           figures: {
+            pollMs: options.purgePollMs,
             summary,
             commitToAppliedMeanMs: lag.meanMs,
             targetP99Ms: purgeTargetP99Ms,
