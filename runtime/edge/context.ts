@@ -4,6 +4,7 @@ import type { Observer } from './observe.ts';
 import type { RequestKeys } from './request-keys.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { MemoryStore } from './store/memory-store.ts';
+import type { PurgeFence } from './store/purge-fence.ts';
 import type { SharedTier } from './store/tiers.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -19,6 +20,8 @@ export interface EdgeContext {
   sites: SiteTable;
   /** False until the site source has its sites (the origin's snapshot): unknown hosts get 503, not 404. */
   sitesReady: boolean;
+  /** Purges this process applied recently: a fill that began before one does not store. */
+  readonly fence: PurgeFence;
   readonly memory: MemoryStore<CachedObject>;
   readonly tier: SharedTier;
   readonly upstream: Upstream;

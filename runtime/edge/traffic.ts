@@ -11,6 +11,7 @@ import { createObserver } from './observe.ts';
 import type { PurgeRequest } from './purge.ts';
 import { RequestKeys } from './request-keys.ts';
 import { createObjectStore, purgeStore } from './store/edge-cache.ts';
+import { PurgeFence } from './store/purge-fence.ts';
 import type { SharedTier } from './store/tiers.ts';
 import { createTrafficServer } from './traffic-server.ts';
 import { Upstream } from './upstream.ts';
@@ -47,7 +48,12 @@ export async function createTrafficProcess(options: {
     'edgeOriginErrors',
   ]);
   const memory = createObjectStore(options.memoryBytes, config.maxObjects);
-  const purgeLocal = (purge: PurgeRequest) => purgeStore(memory, purge, Date.now());
+  const fence = new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs);
+  const purgeLocal = (purge: PurgeRequest) => {
+    const now = Date.now();
+    fence.record(purge, now);
+    return purgeStore(memory, purge, now);
+  };
   const usage = options.countUsage ? new UsageCounts() : undefined;
   const upstream = new Upstream({
     ...config.upstream,
@@ -56,6 +62,7 @@ export async function createTrafficProcess(options: {
   const ctx: EdgeContext = {
     sites: new SiteTable(initialSites),
     sitesReady: options.sites.ready ?? true,
+    fence,
     memory,
     tier: options.tier(purgeLocal),
     upstream,
