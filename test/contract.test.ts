@@ -105,9 +105,12 @@ function probeUrl(local: LocalRuntimePlan, probe: { containerPort: number; path:
   return `http://127.0.0.1:${port}${probe.path}`;
 }
 
-/** Polls a probe as the kubelet would until it answers 2xx; bounded by the probe's own patience. */
+/**
+ * Polls a probe as the kubelet would (with its timeout) until it answers 2xx. Bounded at 40 s: an
+ * unready pod is only kept out of the Service, so readiness gets as long as startup does.
+ */
 async function probeUntilOk(runtime: RuntimeProcess, local: LocalRuntimePlan, probe: ProbeCheck) {
-  const deadline = Date.now() + Math.min(probe.patienceMs, 40_000);
+  const deadline = Date.now() + 40_000;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (runtime.exited()) throw new Error(`the runtime exited:\n${runtime.output()}`);

@@ -59,8 +59,6 @@ export interface ProbeCheck {
   path: string;
   containerPort: number;
   timeoutMs: number;
-  /** How long Kubernetes would keep trying before it gives up (periodSeconds x failureThreshold). */
-  patienceMs: number;
 }
 
 export interface MetricsEndpoint {
@@ -155,9 +153,8 @@ export class RenderedWorkload {
           kind,
           path: probe.httpGet.path ?? '/',
           containerPort: this.containerPort(probe.httpGet.port),
-          // Kubernetes' defaults: 1 s timeout, every 10 s, 3 failures.
+          // Kubernetes' default timeout is 1 s.
           timeoutMs: (probe.timeoutSeconds ?? 1) * 1000,
-          patienceMs: (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3) * 1000,
         },
       ];
     });
