@@ -130,7 +130,7 @@ export class EdgeOriginLink {
   /** The origin cannot replay what this edge missed: nothing it holds can be trusted. */
   private async purgeEverything(): Promise<void> {
     const edge = await this.started;
-    const sites = await this.sites.load();
+    const sites = this.sites.known();
     for (const site of sites)
       await edge.purge({ site: site.id, kind: 'all', values: [], mode: 'hard' });
     this.logger.warn(

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { currentSeq } from '../../runtime/origin/events-store.ts';
+import { pruneOnce } from '../../runtime/origin/retention.ts';
 import { createTenant } from '../../runtime/origin/tenants.ts';
 import { freePort, testServices } from '../harness/services/index.ts';
 import {
@@ -242,5 +243,69 @@ describe('no purge is lost', () => {
     await series.finished();
     await everyPurgeApplied(edges, host, 'failover', series.seqs.at(-1) as number);
     expect(await streams(replicas[1 - victim] as (typeof replicas)[0])).toBe(edges.length);
+  });
+});
+
+describe('an edge the origin cannot replay to', () => {
+  it('empties its cache on reset (its events were pruned while it was down), then follows again', async () => {
+    const origin = await startTestOrigin({ databaseUrl: db.url });
+    cleanups.push(() => origin.close());
+    const admin = (await createTenant(origin.pool, 'Reset')).adminKey.token;
+    const host = 'reset.e2e.example';
+    const site = await newSite(origin.url, admin, host);
+    const disk = await mkdtemp(join(tmpdir(), 'edgeplane-reset-'));
+    cleanups.push(() => rm(disk, { recursive: true, force: true }));
+    const ports = { trafficPort: await freePort(), managementPort: await freePort() };
+    const start = () =>
+      startEdgeProcess({ originUrl: origin.url, workers: 1, diskPath: disk, ...ports });
+    let edge = await start();
+    cleanups.push(() => edge.kill());
+    await waitReady(edge);
+    const paths = ['/reset/purged', '/reset/untouched'];
+    for (const path of paths) {
+      await viaEdge(edge, host, path);
+      await until(`${path} cached`, async () => isHit(await viaEdge(edge, host, path)));
+    }
+    await until(
+      'both objects on disk',
+      async () => (await readdir(disk)).filter((name) => name.endsWith('.obj')).length >= 2,
+    );
+    expect(await edge.stop()).toBe(0);
+
+    // While the edge is down: a purge, a newer event, and a retention round that prunes both
+    // but the newest, so the edge's Last-Event-ID is below the pruned watermark.
+    await call(origin.url, 'POST', '/v1/purges', {
+      key: admin,
+      body: { site, kind: 'url', values: ['/reset/purged'] },
+    });
+    const last = (
+      await call(origin.url, 'POST', '/v1/purges', {
+        key: admin,
+        body: { site, kind: 'url', values: ['/reset/elsewhere'] },
+      })
+    ).body.seq as number;
+    const pruned = await pruneOnce(
+      origin.pool,
+      { eventsMs: 0, usageBatchesMs: 86_400_000 },
+      new Date(Date.now() + 60_000),
+    );
+    expect(pruned.prunedThroughSeq).toBe(last - 1);
+
+    edge = await start();
+    await waitReady(edge);
+    await until(
+      'the reset applied',
+      async () => ((await metric(edge, 'edgeplane_edge_origin_seq')) ?? 0) >= last,
+    );
+    await until('the reset in the log', () =>
+      edge.output().includes('the origin reset the event stream'),
+    );
+    // Nothing the edge held can be trusted: the purged object and the untouched one alike are
+    // fetched again.
+    for (const path of paths) {
+      const after = await viaEdge(edge, host, path);
+      expect(isHit(after)).toBe(false);
+      expect(after.body).toBe(`${path} fetch 2\n`);
+    }
   });
 });

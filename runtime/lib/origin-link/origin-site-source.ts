@@ -75,6 +75,11 @@ export class OriginSiteSource implements SiteSource {
     return [...this.sites.values()];
   }
 
+  /** Every site known now, caught up or not (a reset purges the cache of each). */
+  known(): readonly Site[] {
+    return [...this.sites.values()];
+  }
+
   /** Fetches the snapshot in the background until it succeeds, then follows the stream. */
   start(): void {
     this.starting ??= this.keepTrying();
