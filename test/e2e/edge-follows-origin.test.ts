@@ -203,31 +203,34 @@ describe('an edge following the origin', () => {
     }
   });
 
-  it('counts usage per site in the workers and flushes it to the origin on SIGTERM, once', async () => {
-    const origin = await startTestOrigin({ databaseUrl: db.url });
-    try {
-      const admin = (await createTenant(origin.pool, 'Usage')).adminKey.token;
-      const host = 'usage.e2e.example';
-      const site = await siteFor(origin.url, admin, host);
-      const edge = await startEdgeProcess({ originUrl: origin.url, workers: 2 });
-      edges.push(edge);
-      await waitReady(edge);
-      let bytes = 0;
-      let hits = 0;
-      for (let index = 0; index < 9; index++) {
-        const fetched = await viaEdge(edge, host, `/usage/${index % 3}`);
-        bytes += Buffer.byteLength(fetched.body);
-        if (isHit(fetched)) hits++;
+  it.each([1, 2])(
+    'counts usage per site and flushes it to the origin on SIGTERM, once (%i worker(s))',
+    async (workers) => {
+      const origin = await startTestOrigin({ databaseUrl: db.url });
+      try {
+        const admin = (await createTenant(origin.pool, `Usage ${workers}`)).adminKey.token;
+        const host = `usage-${workers}.e2e.example`;
+        const site = await siteFor(origin.url, admin, host);
+        const edge = await startEdgeProcess({ originUrl: origin.url, workers });
+        edges.push(edge);
+        await waitReady(edge);
+        let bytes = 0;
+        let hits = 0;
+        for (let index = 0; index < 9; index++) {
+          const fetched = await viaEdge(edge, host, `/usage/${index % 3}`);
+          bytes += Buffer.byteLength(fetched.body);
+          if (isHit(fetched)) hits++;
+        }
+        await viaEdge(edge, 'nobody.e2e.example', '/');
+        expect(await edge.stop()).toBe(0);
+        const usage = (await call(origin.url, 'GET', `/v1/usage?site=${site}`, { key: admin })).body
+          .items;
+        expect(usage).toHaveLength(1);
+        expect(usage[0]).toMatchObject({ site, requests: 9, bytes, hits, misses: 9 - hits });
+        expect(hits).toBeGreaterThanOrEqual(3);
+      } finally {
+        await origin.close();
       }
-      await viaEdge(edge, 'nobody.e2e.example', '/');
-      expect(await edge.stop()).toBe(0);
-      const usage = (await call(origin.url, 'GET', `/v1/usage?site=${site}`, { key: admin })).body
-        .items;
-      expect(usage).toHaveLength(1);
-      expect(usage[0]).toMatchObject({ site, requests: 9, bytes, hits, misses: 9 - hits });
-      expect(hits).toBeGreaterThanOrEqual(3);
-    } finally {
-      await origin.close();
-    }
-  });
+    },
+  );
 });
