@@ -82,6 +82,8 @@ export interface InitialiseOptions {
   dataDir: string;
   password: string;
   user: OsUser | undefined;
+  /** Run initdb in a process group of its own, out of reach of a terminal's Ctrl-C. */
+  detached?: boolean;
 }
 
 /** initdb: superuser `postgres` with a SCRAM password, UTF-8, C locale. */
@@ -108,15 +110,21 @@ export async function initialiseCluster(options: InitialiseOptions): Promise<voi
         '--no-sync',
       ],
       user,
+      options.detached ?? false,
     );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-function runToEnd(command: string, args: string[], user?: OsUser): Promise<void> {
+function runToEnd(
+  command: string,
+  args: string[],
+  user: OsUser | undefined,
+  detached: boolean,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'], detached });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk));

@@ -68,8 +68,9 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
   let lock: FolderLock | undefined;
   let failure: string | undefined;
   let running = false;
+  // What fails after a stop request is a consequence of stopping, not a failure.
   const fail = (message: string) => {
-    failure ??= message;
+    if (stopping === undefined) failure ??= message;
     wake();
   };
 
@@ -188,7 +189,7 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
     await stopped;
     return await finish();
   } catch (error) {
-    failure ??= (error as Error).message;
+    fail((error as Error).message);
     return await finish();
   } finally {
     for (const signal of stopSignals) process.off(signal, onSignal);
@@ -196,7 +197,7 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
 
   async function ready(service: Service, log: ServiceLog, probe: string): Promise<void> {
     try {
-      await waitReady(service, probe, readyTimeoutMs);
+      await waitReady(service, probe, readyTimeoutMs, () => stopping !== undefined);
     } catch (error) {
       throw new Error(`${(error as Error).message}; its last lines:\n${log.tail()}`);
     }

@@ -69,7 +69,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
     options.notice(`creating the Postgres cluster in ${dataDir}`);
-    await initialiseCluster({ bin, dataDir, password, user });
+    await initialiseCluster({ bin, dataDir, password, user, detached: true });
   }
   const child = await servePostgres({
     bin,

@@ -49,8 +49,16 @@ export function startService(
   };
 }
 
-/** Polls `url` until it answers 200; rejects if the service exits first or `timeoutMs` passes. */
-export async function waitReady(service: Service, url: string, timeoutMs: number): Promise<void> {
+/**
+ * Polls `url` until it answers 200 or `cancelled()` turns true; rejects if the service exits
+ * first or `timeoutMs` passes.
+ */
+export async function waitReady(
+  service: Service,
+  url: string,
+  timeoutMs: number,
+  cancelled: () => boolean = () => false,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void service.exited.then(() => {
@@ -58,6 +66,7 @@ export async function waitReady(service: Service, url: string, timeoutMs: number
   });
   let last = 'no answer yet';
   while (Date.now() < deadline) {
+    if (cancelled()) return;
     if (gone) throw new Error(`${service.name} exited before it was ready`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
