@@ -100,6 +100,7 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
       port: config.ports.postgres,
       onLog: (chunk) => postgresLog.write(chunk),
       notice,
+      display: shown,
     });
     closers.push({ name: 'Postgres', close: () => postgres.stop() });
     postgres.child.once('exit', () => {

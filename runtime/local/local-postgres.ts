@@ -44,6 +44,8 @@ export interface LocalPostgresOptions {
   onLog: (chunk: Buffer) => void;
   /** One-line notes for the person running local mode. */
   notice: (message: string) => void;
+  /** How a path is shown in a notice (e.g. relative to the working folder). */
+  display?: (path: string) => string;
 }
 
 /** Where clusters of private checkouts live when local mode runs as root. */
@@ -53,7 +55,8 @@ export const databaseName = 'edgeplane';
 export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
   const user = postgresUser();
   const bin = await postgresBinaries(user);
-  const dataDir = await dataFolder(options.dir, user, options.notice);
+  const display = options.display ?? ((path: string) => path);
+  const dataDir = await dataFolder(options.dir, user, options.notice, display);
   const passwordFile = join(options.dir, 'postgres-password');
   let password: string;
   if (await exists(join(dataDir, 'PG_VERSION'))) {
@@ -68,7 +71,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   } else {
     password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-    options.notice(`creating the Postgres cluster in ${dataDir}`);
+    options.notice(`creating the Postgres cluster in ${display(dataDir)}`);
     await initialiseCluster({ bin, dataDir, password, user, detached: true });
   }
   const child = await servePostgres({
@@ -100,6 +103,7 @@ async function dataFolder(
   dir: string,
   user: OsUser | undefined,
   notice: (message: string) => void,
+  display: (path: string) => string,
 ): Promise<string> {
   const link = join(dir, 'postgres');
   const existing = await lstat(link).catch(() => undefined);
@@ -130,7 +134,7 @@ async function dataFolder(
   await chown(target, user.uid, user.gid);
   await symlink(target, link);
   notice(
-    `${dir} is private to root, so the postgres user keeps the cluster in ${target} (${link} links to it)`,
+    `the postgres user cannot enter ${display(dir)} (a private folder), so the cluster lives in ${target}; ${display(link)} links to it`,
   );
   return target;
 }
