@@ -205,6 +205,7 @@ describe('local mode (./run start)', () => {
   let ports: Ports;
   const started: LocalRun[] = [];
   let firstKey = '';
+  let firstTenant = '';
 
   beforeAll(async () => {
     parent = await mkdtemp(join(tmpdir(), 'edgeplane-local-test-'));
@@ -252,6 +253,8 @@ describe('local mode (./run start)', () => {
     firstKey = /^ {2}(ep_\S+)$/m.exec(guide)?.[1] ?? '';
     expect(firstKey).toMatch(/^ep_/);
     expect((await readFile(join(dir, 'demo-api-key'), 'utf8')).trim()).toBe(firstKey);
+    firstTenant = /Demo tenant (\S+),/.exec(guide)?.[1] ?? '';
+    expect(firstTenant).toMatch(/^tnt_/);
 
     await walkThroughGuide(guide);
 
@@ -286,7 +289,36 @@ describe('local mode (./run start)', () => {
 
     await walkThroughGuide(guide);
 
+    // Revoke the kept key, as an operator might: the next start must mint a working one.
+    const api = `http://127.0.0.1:${ports.EDGEPLANE_LOCAL_ORIGIN_PORT}`;
+    const headers = { authorization: `Bearer ${key}` };
+    const keys = (await (await fetch(`${api}/v1/keys`, { headers })).json()) as {
+      items: { id: string; prefix: string }[];
+    };
+    const kept = keys.items.find((item) => key?.startsWith(`ep_${item.prefix}_`));
+    expect(kept).toBeDefined();
+    const revoked = await fetch(`${api}/v1/keys/${kept?.id}`, { method: 'DELETE', headers });
+    expect(revoked.status).toBeLessThan(300);
+
     run.child.kill('SIGTERM');
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+  }, 180_000);
+
+  test('a start after the kept key was revoked mints a new key for the same tenant', async () => {
+    const run = startLocal(dir, ports);
+    started.push(run);
+    const guide = await guideOf(run);
+    expect(guide).toContain('(new; also in');
+    const key = /^ {2}(ep_\S+)$/m.exec(guide)?.[1] ?? '';
+    expect(key).toMatch(/^ep_/);
+    expect(key).not.toBe(firstKey);
+    expect((await readFile(join(dir, 'demo-api-key'), 'utf8')).trim()).toBe(key);
+    expect(/Demo tenant (\S+),/.exec(guide)?.[1]).toBe(firstTenant);
+
+    await walkThroughGuide(guide);
+
+    run.child.kill('SIGINT');
     const { code } = await run.exited;
     expect(code).toBe(0);
   }, 180_000);
