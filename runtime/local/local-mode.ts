@@ -15,6 +15,7 @@ import { type FolderLock, lockFolder } from './lock.ts';
 import { openServiceLog, type ServiceLog } from './logs.ts';
 import { assertPortsFree } from './ports.ts';
 import { type Service, startService, waitReady } from './service.ts';
+import { edgeEnv, loopback, originEnv, redisHost } from './service-env.ts';
 
 export interface LocalModeOptions {
   argv: string[];
@@ -25,7 +26,7 @@ export interface LocalModeOptions {
   err: NodeJS.WritableStream;
 }
 
-const host = '127.0.0.1';
+const host = loopback;
 const readyTimeoutMs = 90_000;
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -110,24 +111,17 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
     if (stopping) return await finish();
 
     const edgeToken = randomBytes(24).toString('base64url');
-    const baseEnv = inheritedEnv(options.env);
     const redisUrl = options.env[envNames.redisUrl];
     const originLog = await openLog('origin');
     const origin = startService(
       'origin',
       join(options.checkout, 'runtime', 'local', 'supervised.ts'),
-      {
-        ...baseEnv,
-        [envNames.role]: 'origin',
-        [envNames.trafficPort]: String(config.ports.origin),
-        [envNames.managementPort]: String(config.ports.originManagement),
-        [envNames.listenAddress]: host,
-        [envNames.region]: 'local',
-        [envNames.databaseUrl]: postgres.url,
-        [envNames.edgeToken]: edgeToken,
-        ...(redisUrl ? { [envNames.redisUrl]: redisUrl } : {}),
-        ...passThrough(options.env, [envNames.redisCaCert]),
-      },
+      originEnv(options.env, {
+        apiPort: config.ports.origin,
+        managementPort: config.ports.originManagement,
+        databaseUrl: postgres.url,
+        edgeToken,
+      }),
       originLog,
     );
     closers.push({ name: 'origin', close: () => origin.stop() });
@@ -147,18 +141,12 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
     const edge = startService(
       'edge',
       join(options.checkout, 'runtime', 'local', 'supervised.ts'),
-      {
-        ...baseEnv,
-        [envNames.role]: 'edge',
-        [envNames.trafficPort]: String(config.ports.edge),
-        [envNames.managementPort]: String(config.ports.edgeManagement),
-        [envNames.listenAddress]: host,
-        [envNames.region]: 'local',
-        [envNames.originUrl]: url(config.ports.origin),
-        [envNames.edgeToken]: edgeToken,
-        [envNames.edgeWorkers]: '1',
-        [envNames.cacheMemoryMb]: '64',
-      },
+      edgeEnv(options.env, {
+        trafficPort: config.ports.edge,
+        managementPort: config.ports.edgeManagement,
+        originUrl: url(config.ports.origin),
+        edgeToken,
+      }),
       edgeLog,
     );
     closers.push({ name: 'edge', close: () => edge.stop() });
@@ -235,31 +223,5 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
     if (failure) return 1;
     out.write('stopped\n');
     return 0;
-  }
-}
-
-/** The caller's environment less every runtime variable, so a shell's settings cannot leak in. */
-function inheritedEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const runtimeNames = new Set<string>(Object.values(envNames));
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || runtimeNames.has(name) || name.startsWith('EDGEPLANE_')) continue;
-    kept[name] = value;
-  }
-  if (env[envNames.logLevel]) kept[envNames.logLevel] = env[envNames.logLevel] as string;
-  return kept;
-}
-
-function passThrough(env: Record<string, string | undefined>, names: string[]) {
-  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
-}
-
-/** host:port of a Redis URL, never its password. */
-function redisHost(value: string): string {
-  try {
-    const parsed = new URL(value);
-    return `${parsed.hostname}:${parsed.port || '6379'}`;
-  } catch {
-    return 'REDIS_URL';
   }
 }
