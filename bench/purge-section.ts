@@ -105,8 +105,8 @@ export function purgeSection(
           title: this.title,
           lines: [
             ...formatPurgeSummary(summary, settings.edges),
-            `  of which after the commit: mean ${lag.meanMs.toFixed(1)} ms from commit to applied on an edge ` +
-              `(edgeplane_edge_purge_lag_seconds, ${lag.applied} applications, warm-up included)`,
+            `  the edges' own lag: mean ${lag.meanMs.toFixed(1)} ms from the purge's database timestamp (its transaction's start) ` +
+              `to applied (edgeplane_edge_purge_lag_seconds, ${lag.applied} applications, warm-up included)`,
             `  each edge polled every ${options.purgePollMs} ms (a figure is when the first non-hit answer arrived); ` +
               `each purge: a new 1 KB object primed to a HIT on every edge first`,
           ],
