@@ -183,6 +183,37 @@ describe('site source started in the background', () => {
     }
   });
 
+  it('abandons a snapshot request the origin never answers, and tries again', async () => {
+    const asked: string[] = [];
+    // Accepts and never answers, as a hung origin would.
+    const server = createServer((req) => {
+      asked.push(req.url ?? '');
+    });
+    const url = await listen(server);
+    const errors: string[] = [];
+    const source = new OriginSiteSource({
+      originUrl: url,
+      edgeToken: testEdgeToken,
+      onPurge: () => {},
+      onStatus: (status) => {
+        if (status.error) errors.push(status.error);
+      },
+      snapshotTimeoutMs: 100,
+      initialBackoffMs: 10,
+      maxBackoffMs: 20,
+    });
+    try {
+      source.start();
+      await until('two abandoned attempts', () => errors.length >= 2);
+      expect(asked.length).toBeGreaterThanOrEqual(2);
+      expect(errors[0]).toMatch(/^snapshot: .*(timeout|aborted)/i);
+      expect(source.ready).toBe(false);
+    } finally {
+      await source.close();
+      await closeServer(server);
+    }
+  });
+
   it('resumes from an earlier sequence: replays the purges it missed, ready only once caught up', async () => {
     const fresh = await createTestDatabase();
     const origin = await startTestOrigin({ databaseUrl: fresh.url });
@@ -406,6 +437,29 @@ describe('UsageFlusher', () => {
       expect(errors).toHaveLength(1);
     } finally {
       await flusher.close();
+      await closeServer(server);
+    }
+  });
+
+  it('gives up on a batch the origin never acknowledges, keeping it for the next try', async () => {
+    const received: UsageBatch[] = [];
+    const server = createServer(async (req) => {
+      received.push((await readJson(req)) as UsageBatch);
+    });
+    const url = await listen(server);
+    const flusher = new UsageFlusher({
+      originUrl: url,
+      edgeToken: testEdgeToken,
+      intervalMs: 3_600_000,
+      timeoutMs: 100,
+    });
+    try {
+      flusher.record('shop', { bytes: 3, hit: true });
+      await expect(flusher.flush()).rejects.toThrow(/timeout|aborted/i);
+      await expect(flusher.flush()).rejects.toThrow(/timeout|aborted/i);
+      expect(received).toHaveLength(2);
+      expect(received[1]?.batchId).toBe(received[0]?.batchId);
+    } finally {
       await closeServer(server);
     }
   });

@@ -39,6 +39,8 @@ export interface OriginSiteSourceOptions extends OriginLinkOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   idleTimeoutMs?: number;
+  /** A snapshot request that has not answered by then is abandoned (and retried). */
+  snapshotTimeoutMs?: number;
 }
 
 export class OriginSiteSource implements SiteSource {
@@ -71,7 +73,7 @@ export class OriginSiteSource implements SiteSource {
   async load(): Promise<readonly Site[]> {
     if (this.starting !== undefined) return this.caughtUp ? [...this.sites.values()] : [];
     if (this.snapshotSeq !== undefined) return [...this.sites.values()];
-    this.begin(await fetchSnapshot(this.options), false);
+    this.begin(await this.fetchSnapshot(), false);
     return [...this.sites.values()];
   }
 
@@ -102,6 +104,14 @@ export class OriginSiteSource implements SiteSource {
     await this.follower?.stop();
   }
 
+  /** A hung origin must not stall the edge: each attempt has a deadline. */
+  private fetchSnapshot(): Promise<Snapshot> {
+    return fetchSnapshot(
+      this.options,
+      AbortSignal.timeout(this.options.snapshotTimeoutMs ?? 30_000),
+    );
+  }
+
   private async keepTrying(): Promise<void> {
     const backoff = new Backoff({
       initialMs: this.options.initialBackoffMs ?? 250,
@@ -109,7 +119,7 @@ export class OriginSiteSource implements SiteSource {
     });
     while (!this.stopped) {
       try {
-        this.begin(await fetchSnapshot(this.options), true);
+        this.begin(await this.fetchSnapshot(), true);
         return;
       } catch (error) {
         if (this.stopped) return;
@@ -181,7 +191,7 @@ export class OriginSiteSource implements SiteSource {
         return;
       case 'reset': {
         await this.options.onReset?.();
-        const snapshot = await fetchSnapshot(this.options);
+        const snapshot = await this.fetchSnapshot();
         this.replaceAll(snapshot.sites);
         this.snapshotSeq = snapshot.seq;
         this.caughtUp = true;

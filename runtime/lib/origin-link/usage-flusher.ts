@@ -7,6 +7,8 @@ import { edgeLinkPaths, type UsageAck, type UsageBatch, type UsageCounter } from
 
 export interface UsageFlusherOptions extends OriginLinkOptions {
   intervalMs?: number;
+  /** A batch not acknowledged by then counts as failed (kept and retried; bounds shutdown). */
+  timeoutMs?: number;
   /** Reports failures (the batch is kept and retried). */
   onError?(error: Error): void;
   now?: () => number;
@@ -74,6 +76,7 @@ export class UsageFlusher {
         method: 'POST',
         headers: { ...authHeaders(this.options), 'content-type': 'application/json' },
         body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
       if (!response.ok) {
         throw new OriginLinkError(
