@@ -20,7 +20,9 @@ export class PurgeFence {
   }
 
   record(purge: PurgeRequest, at: number): void {
-    this.recent.push({ purge, at });
+    // Kept in time order even if the clock steps back, so admit() may stop at the first older one.
+    const last = this.recent.at(-1)?.at ?? 0;
+    this.recent.push({ purge, at: Math.max(at, last) });
     const horizon = at - this.windowMs;
     let drop = 0;
     while (
@@ -47,10 +49,14 @@ export class PurgeFence {
       if (newest === undefined || variant.responseTime > newest.responseTime) newest = variant;
     if (newest === undefined) return true;
     if (newest.requestTime < this.forgottenBefore) return false;
-    for (const { purge, at } of this.recent) {
-      if (newest.requestTime > at || !purgeMatches(purge, object)) continue;
+    // Newest first, stopping at the first purge older than the request: a miss pays only for
+    // the purges applied while it was being fetched (times only grow along the list).
+    for (let index = this.recent.length - 1; index >= 0; index--) {
+      const { purge, at } = this.recent[index] as { purge: PurgeRequest; at: number };
+      if (at < newest.requestTime) break;
+      if (!purgeMatches(purge, object)) continue;
       if (purge.mode === 'hard') return false;
-      newest.invalidatedAt ??= at;
+      newest.invalidatedAt = Math.min(newest.invalidatedAt ?? at, at);
     }
     return true;
   }
