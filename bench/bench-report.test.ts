@@ -103,3 +103,41 @@ describe('reportDocument', () => {
     ).toBe(90_000);
   });
 });
+
+describe('standalone sections (purge propagation)', () => {
+  const purge = {
+    id: 'purge',
+    title: 'purge propagation to 8 edges',
+    lines: [
+      'purge propagation: ...',
+      '  purges 200, p50 8.0 ms, p99 30.0 ms, max 41.0 ms; target p99 <= 100 ms met',
+    ],
+    figures: { summary: { p99Ms: 30 } },
+    meetsTarget: true,
+    commands: ['EDGEPLANE_ROLE=origin node runtime/main.ts'],
+    warnings: ['190 purges measured; issue #5 asks for at least 200'],
+  };
+
+  it('prints its lines after the comparison, its warnings and its commands', () => {
+    const text = renderReport({ ...input, standalone: [purge] });
+    expect(text.indexOf('purges 200, p50 8.0 ms')).toBeGreaterThan(text.indexOf('hits, 1 KB'));
+    expect(text).toContain('  purge: 190 purges measured; issue #5 asks for at least 200');
+    expect(text).toContain('  purge: EDGEPLANE_ROLE=origin node runtime/main.ts');
+  });
+
+  it('stands alone when no comparison ran: no nginx table, no targets needed', () => {
+    const text = renderReport({
+      ...input,
+      results: [],
+      targets: [],
+      originCommand: '',
+      standalone: [purge],
+    });
+    expect(text).not.toContain('nginx');
+    expect(text).toContain('target p99 <= 100 ms met');
+    expect(text).toContain('load average at end: 1.50 1.00 0.50');
+    const document = reportDocument({ ...input, results: [], targets: [], standalone: [purge] });
+    expect(document.sections).toEqual([]);
+    expect(document.standalone[0]).toMatchObject({ id: 'purge', meetsTarget: true });
+  });
+});

@@ -1,7 +1,7 @@
 // The report of a bench run: the text it prints and the JSON of --json.
 import type { BenchOptions } from './options.ts';
 import { compare, formatComparison } from './report.ts';
-import type { SectionResult, Target } from './section.ts';
+import type { SectionResult, StandaloneResult, Target } from './section.ts';
 
 export interface ReportInput {
   facts: readonly string[];
@@ -12,6 +12,8 @@ export interface ReportInput {
   targets: readonly Pick<Target, 'name' | 'commands'>[];
   /** os.loadavg() when the runs ended. */
   loadAtEnd: readonly number[];
+  /** Results of standalone sections (purge propagation), printed after the comparison. */
+  standalone?: readonly StandaloneResult[];
 }
 
 function names(input: ReportInput): [baseline: string, candidate: string] {
@@ -21,9 +23,17 @@ function names(input: ReportInput): [baseline: string, candidate: string] {
   return [baseline, candidate];
 }
 
-/** The JSON of --json: the comparison lines with every run, warnings and commands. */
+/** The JSON of --json: the comparison lines with every run, warnings and commands; standalone figures. */
 export function reportDocument(input: ReportInput) {
-  const [baseline, candidate] = names(input);
+  const standalone = (input.standalone ?? []).map((result) => ({
+    id: result.id,
+    title: result.title,
+    meetsTarget: result.meetsTarget,
+    figures: result.figures,
+    warnings: result.warnings,
+    commands: result.commands,
+  }));
+  const [baseline, candidate] = input.results.length > 0 ? names(input) : ['', ''];
   return {
     facts: input.facts,
     options: input.options,
@@ -33,11 +43,35 @@ export function reportDocument(input: ReportInput) {
       warnings: result.warnings,
       commands: result.commands,
     })),
+    standalone,
   };
 }
 
 /** The text the bench prints: facts, the side-by-side table, warnings, exact commands. */
 export function renderReport(input: ReportInput): string {
+  const standalone = input.standalone ?? [];
+  const warnings = [...input.results, ...standalone].flatMap((result) =>
+    result.warnings.map((warning) => `  ${result.id}: ${warning}`),
+  );
+  const standaloneLines = standalone.flatMap((result) => ['', ...result.lines]);
+  const standaloneCommands = standalone.flatMap((result) =>
+    result.commands.map((command) => `  ${result.id}: ${command}`),
+  );
+  if (input.results.length === 0) {
+    return [
+      '',
+      'edgeplane bench',
+      ...input.facts.map((fact) => `  ${fact}`),
+      ...standaloneLines,
+      `load average at end: ${input.loadAtEnd.map((value) => value.toFixed(2)).join(' ')}`,
+      ...(warnings.length > 0
+        ? ['', 'WARNINGS (these make figures above doubtful):', ...warnings]
+        : []),
+      '',
+      'Commands:',
+      ...standaloneCommands,
+    ].join('\n');
+  }
   const { options, results, targets } = input;
   const [baseline, candidate] = names(input);
   const lines = [
@@ -54,11 +88,9 @@ export function renderReport(input: ReportInput): string {
     ),
     '',
     'origin fetches/req: origin requests per client request during the measured runs (hits 0.00, misses 1.00).',
+    ...standaloneLines,
     `load average at end: ${input.loadAtEnd.map((value) => value.toFixed(2)).join(' ')}`,
   ];
-  const warnings = results.flatMap((result) =>
-    result.warnings.map((warning) => `  ${result.id}: ${warning}`),
-  );
   if (warnings.length > 0)
     lines.push('', 'WARNINGS (these make figures above doubtful):', ...warnings);
   lines.push(
@@ -83,6 +115,7 @@ export function renderReport(input: ReportInput): string {
       target.commands.map((command) => `  ${target.name}: ${command}`),
     ),
     ...results.flatMap((result) => result.commands.map((command) => `  ${result.id} ${command}`)),
+    ...standaloneCommands,
   );
   return lines.join('\n');
 }

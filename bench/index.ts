@@ -1,5 +1,6 @@
 // npm run bench: edgeplane's edge side by side with nginx proxy_cache, both in front of one local
-// origin, driven by wrk in alternating rounds. See bench/README.md for what is measured and how.
+// origin, driven by wrk in alternating rounds; then purge propagation from the origin's API to 8
+// edges (issue #5). See bench/README.md for what is measured and how.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,7 +14,14 @@ import { OptionsError, parseOptions, usage } from './options.ts';
 import { startOrigin } from './origin.ts';
 import { ProcessGroup } from './processes.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
-import type { BenchContext, SectionResult, Target } from './section.ts';
+import {
+  type BenchContext,
+  isStandalone,
+  type Section,
+  type SectionResult,
+  type StandaloneResult,
+  type Target,
+} from './section.ts';
 import { selectSections } from './sections.ts';
 
 /** Host header of every request; the one site both caches serve. */
@@ -28,7 +36,9 @@ async function bench(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const chosen = selectSections(options.sections);
-  await ensureTools(projectRoot);
+  const comparisons = chosen.filter((section): section is Section => !isStandalone(section));
+  const standalones = chosen.filter(isStandalone);
+  if (comparisons.length > 0) await ensureTools(projectRoot);
 
   const processes = new ProcessGroup();
   const abort = new AbortController();
@@ -62,52 +72,66 @@ async function bench(argv: readonly string[]): Promise<number> {
     });
     const facts = await machineFacts(projectRoot);
     progress(`temp dir ${dir}`);
-    progress('starting the origin');
-    const origin = await startOrigin(processes, { dir, workers: options.originWorkers });
-    progress('starting nginx');
-    const nginx = await startNginx(processes, {
-      dir,
-      cacheDir,
-      originUrl: origin.url,
-      workers: 2,
-      host: benchHost,
-    });
-    progress(`starting the edge (${options.edge})`);
-    const edge = await startEdge(processes, {
-      kind: options.edge,
-      dir,
-      originUrl: origin.url,
-      host: benchHost,
-      workers: 2,
-      extraEnv: options.edgeEnv,
-      ...(options.profile ? { profileDir } : {}),
-    });
-    const targets: Target[] = [nginx, edge];
-    const context: BenchContext = {
-      options,
-      dir,
-      host: benchHost,
-      origin,
-      targets,
-      signal: abort.signal,
-      progress,
-    };
     const results: SectionResult[] = [];
-    for (const section of chosen) results.push(await section.run(context));
+    let targets: Target[] = [];
+    let originCommand = '';
     let profile = '';
-    if (options.profile) {
-      // The edge writes its profiles as its processes exit.
-      await processes.stop(edge.process);
-      const profiles = await readProfiles(profileDir);
-      profile = formatProfileSummary(summariseProfiles(profiles, projectRoot), profiles.length);
+    if (comparisons.length > 0) {
+      progress('starting the origin');
+      const origin = await startOrigin(processes, { dir, workers: options.originWorkers });
+      originCommand = origin.process.command;
+      progress('starting nginx');
+      const nginx = await startNginx(processes, {
+        dir,
+        cacheDir,
+        originUrl: origin.url,
+        workers: 2,
+        host: benchHost,
+      });
+      progress(`starting the edge (${options.edge})`);
+      const edge = await startEdge(processes, {
+        kind: options.edge,
+        dir,
+        originUrl: origin.url,
+        host: benchHost,
+        workers: 2,
+        extraEnv: options.edgeEnv,
+        ...(options.profile ? { profileDir } : {}),
+      });
+      targets = [nginx, edge];
+      const context: BenchContext = {
+        options,
+        dir,
+        host: benchHost,
+        origin,
+        targets,
+        signal: abort.signal,
+        progress,
+      };
+      for (const section of comparisons) results.push(await section.run(context));
+      if (options.profile) {
+        // The edge writes its profiles as its processes exit.
+        await processes.stop(edge.process);
+        const profiles = await readProfiles(profileDir);
+        profile = formatProfileSummary(summariseProfiles(profiles, projectRoot), profiles.length);
+      }
+      // The standalone sections get the cores to themselves.
+      await processes.stopAll();
+    }
+    const standalone: StandaloneResult[] = [];
+    for (const section of standalones) {
+      standalone.push(
+        await section.run({ options, dir, processes, signal: abort.signal, progress }),
+      );
     }
     const reportInput = {
       facts,
       options,
       results,
-      originCommand: origin.process.command,
+      originCommand,
       targets,
       loadAtEnd: loadavg(),
+      standalone,
     };
     process.stdout.write(`${renderReport(reportInput)}\n`);
     if (profile) process.stdout.write(`\n${profile}\n`);

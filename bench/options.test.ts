@@ -6,6 +6,9 @@ describe('parseOptions', () => {
     const { durationSeconds, warmupSeconds, rounds } = defaultOptions;
     // 3 sections x 2 targets x (warm-up + rounds): the whole bench stays under ~5 minutes.
     expect(3 * 2 * (warmupSeconds + rounds * durationSeconds)).toBeLessThanOrEqual(240);
+    // The purge section: the 200 purges, its loop bounded in time.
+    expect(defaultOptions.purges).toBe(200);
+    expect(defaultOptions.purgeSeconds).toBeLessThanOrEqual(180);
     expect(defaultOptions.edge).toBe('runtime');
     expect(defaultOptions.connections).toBe(64);
   });
@@ -35,6 +38,11 @@ describe('parseOptions', () => {
         '--profile',
         '--json',
         'out.json',
+        '--purges',
+        '300',
+        '--purge-seconds=240',
+        '--purge-poll-ms',
+        '5',
       ]),
     ).toEqual({
       durationSeconds: 20,
@@ -49,6 +57,9 @@ describe('parseOptions', () => {
       edgeEnv: { EDGEPLANE_REQUEST_LOG: 'off', EDGEPLANE_CACHE_MEMORY_MB: '512' },
       profile: true,
       json: 'out.json',
+      purges: 300,
+      purgeSeconds: 240,
+      purgePollMs: 5,
       help: false,
     });
   });
@@ -58,6 +69,7 @@ describe('parseOptions', () => {
     [['--rounds', 'three'], /--rounds must be a whole number/],
     [['--connections', '2.5'], /--connections must be a whole number/],
     [['--edge', 'varnish'], /--edge must be one of runtime, stand-in/],
+    [['--purges', '0'], /--purges must be a whole number of at least 1, e.g. --purges 200/],
     [['--connections', '1', '--threads', '2'], /--connections must be at least --threads/],
     [['--durations', '5'], /Unknown option '--durations'/],
     [['extra'], /Unexpected argument 'extra'/],

@@ -1,9 +1,9 @@
-// What a bench section is. Today's sections compare nginx and the edge with wrk
-// (wrk-comparison.ts); later ones (purge propagation, issue #5) implement the same interface and
-// join the list in sections.ts.
+// What a bench section is. The wrk sections compare nginx and the edge (wrk-comparison.ts); a
+// standalone section (purge propagation, issue #5) starts what it measures and reports its own
+// figures. Both kinds are listed in sections.ts.
 import type { BenchOptions } from './options.ts';
 import type { Origin } from './origin.ts';
-import type { Started } from './processes.ts';
+import type { ProcessGroup, Started } from './processes.ts';
 
 export interface Target {
   /** nginx or edge: the column it gets in the report. */
@@ -57,4 +57,43 @@ export interface Section {
   readonly id: string;
   readonly title: string;
   run(context: BenchContext): Promise<SectionResult>;
+}
+
+/** What a standalone section gets: it starts the servers it measures itself (in `processes`). */
+export interface StandaloneContext {
+  readonly options: BenchOptions;
+  readonly dir: string;
+  readonly processes: ProcessGroup;
+  readonly signal: AbortSignal;
+  progress(line: string): void;
+}
+
+export interface StandaloneResult {
+  readonly id: string;
+  readonly title: string;
+  /** The section's lines of the printed report. */
+  readonly lines: readonly string[];
+  /** Its figures for --json. */
+  readonly figures: unknown;
+  /** Whether it met the issue's target, when there is one. */
+  readonly meetsTarget?: boolean;
+  readonly commands: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * A section that does not compare nginx and the edge: it sets up what it measures (the purge
+ * section: Postgres, Redis, the origin and eight edges) and reports its own figures.
+ */
+export interface StandaloneSection {
+  readonly id: string;
+  readonly title: string;
+  readonly standalone: true;
+  run(context: StandaloneContext): Promise<StandaloneResult>;
+}
+
+export type AnySection = Section | StandaloneSection;
+
+export function isStandalone(section: AnySection): section is StandaloneSection {
+  return 'standalone' in section && section.standalone === true;
 }

@@ -1,8 +1,10 @@
+import { isStandalone } from './section.ts';
 import { sections, selectSections } from './sections.ts';
 
 describe('sections', () => {
-  it('covers the issue targets: 1 KB hits 0.75x, 100 KB hits 0.8x, misses 0.6x', () => {
-    expect(sections.map((section) => section.id)).toEqual(['hit-1k', 'hit-100k', 'miss']);
+  it('covers the issue targets: 1 KB hits 0.75x, 100 KB hits 0.8x, misses 0.6x, purge propagation', () => {
+    expect(sections.map((section) => section.id)).toEqual(['hit-1k', 'hit-100k', 'miss', 'purge']);
+    expect(sections.filter(isStandalone).map((section) => section.id)).toEqual(['purge']);
   });
 
   it('selects by id in the order given', () => {
@@ -10,12 +12,12 @@ describe('sections', () => {
       'miss',
       'hit-1k',
     ]);
-    expect(selectSections([])).toHaveLength(3);
+    expect(selectSections([])).toHaveLength(4);
   });
 
   it('names the known sections when asked for an unknown one', () => {
-    expect(() => selectSections(['purge'])).toThrow(
-      '--sections: no section purge; the sections are hit-1k, hit-100k, miss',
+    expect(() => selectSections(['purges'])).toThrow(
+      '--sections: no section purges; the sections are hit-1k, hit-100k, miss, purge',
     );
   });
 });

@@ -4,10 +4,11 @@
 // of a cold fill on both sides: forward to the origin over a pooled keep-alive connection, store
 // the response, answer the client. Uncacheable pass-through would be cheaper and says less.
 import { originPaths } from './origin-routes.ts';
-import type { Section } from './section.ts';
+import { purgeSection } from './purge-section.ts';
+import type { AnySection } from './section.ts';
 import { wrkComparison } from './wrk-comparison.ts';
 
-export const sections: readonly Section[] = [
+export const sections: readonly AnySection[] = [
   wrkComparison({
     id: 'hit-1k',
     title: 'hits, 1 KB',
@@ -32,13 +33,15 @@ export const sections: readonly Section[] = [
     originCounter: 'misses',
     expectedFetchesPerRequest: 1,
   }),
+  // Issue #5: its own stand (Postgres, Redis, the origin, 8 edges); no nginx.
+  purgeSection(),
 ];
 
 /** The sections named by --sections, in the order given; all when none is named. */
 export function selectSections(
   ids: readonly string[],
-  all: readonly Section[] = sections,
-): Section[] {
+  all: readonly AnySection[] = sections,
+): AnySection[] {
   if (ids.length === 0) return [...all];
   return ids.map((id) => {
     const section = all.find((candidate) => candidate.id === id);

@@ -84,6 +84,29 @@ describe('runtime contract', () => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
   });
 
+  it('reads the origin retention as durations, 7 days of events and 2 days of usage batch ids by default', () => {
+    expect(parseRuntimeEnv(origin)).toMatchObject({
+      EDGEPLANE_EVENT_RETENTION: 7 * 86_400_000,
+      EDGEPLANE_USAGE_BATCH_RETENTION: 2 * 86_400_000,
+    });
+    expect(
+      parseRuntimeEnv({
+        ...origin,
+        EDGEPLANE_EVENT_RETENTION: '36h',
+        EDGEPLANE_USAGE_BATCH_RETENTION: '90m',
+      }),
+    ).toMatchObject({
+      EDGEPLANE_EVENT_RETENTION: 36 * 3_600_000,
+      EDGEPLANE_USAGE_BATCH_RETENTION: 90 * 60_000,
+    });
+    expect(problemsOf({ ...origin, EDGEPLANE_EVENT_RETENTION: '7 days' })).toEqual([
+      'EDGEPLANE_EVENT_RETENTION: must be a duration in minutes, hours or days, e.g. 7d',
+    ]);
+    expect(problemsOf({ ...origin, EDGEPLANE_USAGE_BATCH_RETENTION: '0d' })).toEqual([
+      'EDGEPLANE_USAGE_BATCH_RETENTION: must be a duration in minutes, hours or days, e.g. 2d',
+    ]);
+  });
+
   it('never echoes a value, so credentials cannot leak into logs', () => {
     const problems = problemsOf({
       EDGEPLANE_ROLE: 'origin',

@@ -50,6 +50,10 @@ export const envNames = {
   listenAddress: 'EDGEPLANE_LISTEN_ADDRESS',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
   apiRateLimit: 'EDGEPLANE_API_RATE_LIMIT_PER_MINUTE',
+  /** How long the origin keeps edge events; an edge further behind reloads the snapshot. */
+  eventRetention: 'EDGEPLANE_EVENT_RETENTION',
+  /** How long the origin remembers usage batch ids (a batch retried later would count twice). */
+  usageBatchRetention: 'EDGEPLANE_USAGE_BATCH_RETENTION',
 } as const;
 
 /** Variables whose values are credentials: they come from Kubernetes Secrets and are never logged. */
@@ -111,6 +115,20 @@ export function storeSslMode(url: URL): StoreSslMode {
   }
   return mode;
 }
+
+const durationUnits = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration such as 30m, 48h or 7d, as milliseconds. */
+const duration = (example: string) =>
+  z
+    .string()
+    .regex(
+      /^[1-9][0-9]{0,5}[mhd]$/,
+      `must be a duration in minutes, hours or days, e.g. ${example}`,
+    )
+    .transform(
+      (value) => Number(value.slice(0, -1)) * durationUnits[value.slice(-1) as 'm' | 'h' | 'd'],
+    );
 
 const pemCertificate = z
   .string()
@@ -251,6 +269,8 @@ const originEnv = z.object({
   [envNames.edgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
   /** API requests per key per minute, shared by all replicas through Redis. */
   [envNames.apiRateLimit]: count(600, 1).default(600),
+  [envNames.eventRetention]: duration('7d').prefault('7d'),
+  [envNames.usageBatchRetention]: duration('2d').prefault('2d'),
   [envNames.listenAddress]: z
     .string()
     .refine((value) => isIP(value) !== 0, 'must be an IP address, e.g. 0.0.0.0 or 127.0.0.1')

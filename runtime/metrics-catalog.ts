@@ -71,6 +71,18 @@ export const metricCatalog = {
     labels: [],
     buckets: latencyBuckets,
   },
+  edgeOriginLinkUp: {
+    name: 'edgeplane_edge_origin_link_up',
+    type: 'gauge',
+    help: "1 while the edge's event stream from the origin is connected, 0 while it reconnects.",
+    labels: [],
+  },
+  edgeOriginSeq: {
+    name: 'edgeplane_edge_origin_seq',
+    type: 'gauge',
+    help: 'Sequence number of the last origin event (site change or purge) the edge applied.',
+    labels: [],
+  },
   originHttpRequests: {
     name: 'edgeplane_origin_http_requests_total',
     type: 'counter',

@@ -6,7 +6,8 @@ set -euo pipefail
 # bench/*.test.ts check the rendered nginx config with `nginx -t` and run the wrk Lua scripts in wrk.
 "$(dirname "${BASH_SOURCE[0]}")/install-bench-packages.sh"
 # openssl makes the throwaway CA and server certificates of the Postgres/Redis TLS tests.
-declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager [openssl]=openssl)
+# curl runs the lines local mode prints, as printed (test/local-mode.test.ts).
+declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager [openssl]=openssl [curl]=curl)
 
 missing=()
 for command in "${!wanted[@]}"; do

@@ -2,11 +2,16 @@
 // from the rendered Deployments (Secret references resolved from the rendered Secrets), is parsed
 // by the contract and given to the real runtime entry point.
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCdn } from '../components/cdn/testing.ts';
 import { envNames, parseRuntimeEnv, ports } from '../runtime/contract.ts';
+import { startOrigin } from '../runtime/origin/server.ts';
+import { startEdgeProcess, waitReady } from './e2e/harness.ts';
 import type { RecordedResource } from './harness/pulumi/index.ts';
 import { projectRoot } from './harness/pulumi/index.ts';
+import { createTestDatabase, memoryLogger } from './origin/harness.ts';
 
 interface EnvVar {
   name: string;
@@ -44,6 +49,56 @@ function resolvedEnv(resources: RecordedResource[], container: Container): Recor
   );
 }
 
+/**
+ * The rendered edge env, with only the origin URL, ports, listen address and disk path made
+ * local, against a real origin holding the rendered edge token: it becomes ready and stops on
+ * SIGTERM with exit 0.
+ */
+async function edgeFollowsRealOrigin(rendered: Record<string, string>): Promise<void> {
+  const db = await createTestDatabase();
+  const disk = await mkdtemp(join(tmpdir(), 'edgeplane-edge-'));
+  const origin = await startOrigin({
+    databaseUrl: db.url,
+    edgeToken: rendered[envNames.edgeToken] as string,
+    listenAddress: '127.0.0.1',
+    trafficPort: 0,
+    managementPort: 0,
+    rateLimitPerMinute: 1000,
+    logger: memoryLogger().logger,
+  });
+  try {
+    // Made local: the origin URL, the ports and listen address (the harness picks free loopback
+    // ports), the disk path (a temporary folder).
+    const {
+      [envNames.edgeWorkers]: workers,
+      [envNames.trafficPort]: _traffic,
+      [envNames.managementPort]: _management,
+      [envNames.listenAddress]: _address,
+      ...rest
+    } = rendered;
+    const edge = await startEdgeProcess({
+      originUrl: origin.url,
+      edgeToken: rendered[envNames.edgeToken] as string,
+      // The rendered count comes from the pod's CPU limit; two workers keep the test light.
+      workers: Math.min(2, Number(workers ?? 1)),
+      env: { ...rest, [envNames.originUrl]: origin.url, [envNames.cacheDiskPath]: disk },
+    });
+    try {
+      await waitReady(edge);
+      expect(await edge.stop()).toBe(0);
+      expect(edge.output()).not.toContain('invalid runtime environment');
+      expect(edge.output()).toContain('following the origin for sites and purges');
+      expect(edge.output()).not.toContain(rendered[envNames.edgeToken] as string);
+    } finally {
+      await edge.kill();
+    }
+  } finally {
+    await origin.close();
+    await db.drop();
+    await rm(disk, { recursive: true, force: true });
+  }
+}
+
 function startRuntime(env: Record<string, string>) {
   const result = spawnSync(process.execPath, [join(projectRoot(), 'runtime', 'main.ts')], {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -74,22 +129,20 @@ describe.each(['home', 'edge-only'] as const)('runtime env of a %s region', (reg
         expect(parsed.REDIS_URL).toMatch(/^rediss?:\/\//);
       }
 
+      if (parsed.EDGEPLANE_ROLE === 'edge') {
+        // Rendered edges follow the origin for their sites: the edge starts against a real one.
+        await edgeFollowsRealOrigin(env);
+        continue;
+      }
       const { status, stderr } = startRuntime(env);
       expect(stderr).not.toContain('invalid runtime environment');
       for (const secret of [env.DATABASE_URL, env.REDIS_URL, env.EDGEPLANE_EDGE_TOKEN]) {
         if (secret) expect(stderr).not.toContain(secret);
       }
-      if (parsed.EDGEPLANE_ROLE === 'edge') {
-        // Rendered edges follow the origin for their sites; that link is not wired into the
-        // edge yet (issue #5), so the edge says what is missing and exits 3.
-        expect(stderr).toContain('following the origin for sites arrives with the origin role');
-        expect(status).toBe(3);
-      } else {
-        // The origin really starts and tries the rendered DATABASE_URL, which points into a
-        // cluster that is not here: it fails to start, without printing the credential.
-        expect(stderr).toContain('origin failed to start');
-        expect(status).toBe(1);
-      }
+      // The origin really starts and tries the rendered DATABASE_URL, which points into a
+      // cluster that is not here: it fails to start, without printing the credential.
+      expect(stderr).toContain('origin failed to start');
+      expect(status).toBe(1);
     }
   });
 });

@@ -26,7 +26,7 @@ import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
 import { SharedStore } from './store/tiers.ts';
-import { listen, type RunningEdgeHandle } from './traffic.ts';
+import { type EdgeStartOptions, listen, type RunningEdgeHandle } from './traffic.ts';
 
 const askTimeoutMs = 5000;
 
@@ -34,13 +34,16 @@ export async function startClusterPrimary(
   config: EdgeConfig,
   sites: SiteSource,
   logger: Logger,
+  options: EdgeStartOptions = {},
 ): Promise<RunningEdgeHandle> {
-  // The primary serves no traffic; it needs the sites only to put URL purges in key form.
-  let siteTable = new SiteTable(await sites.load());
-  const stopWatchingSites =
-    sites.subscribe?.((next) => {
-      siteTable = new SiteTable(next);
-    }) ?? (() => {});
+  // The primary serves no traffic; it needs the sites to put URL purges in key form, and hands
+  // them to workers that do not read a sites file (an edge following the origin).
+  let siteTable = new SiteTable([]);
+  const sitesMessage = (): PrimaryToWorker => ({
+    edgeplane: 'sites',
+    sites: siteTable.sites,
+    ready: sites.ready ?? true,
+  });
   let disk: DiskStore | undefined;
   if (config.diskBytes > 0 && config.diskPath !== undefined) {
     disk = new DiskStore(config.diskPath, config.diskBytes);
@@ -124,8 +127,20 @@ export async function startClusterPrimary(
     gauges.purges.labels(purge.kind, purge.mode).inc();
     const shared = store.purge(purge, Date.now());
     const counts = (await askAll((id) => ({ edgeplane: 'purge', id, purge }))) as number[];
+    await disk?.settled();
     return Math.max(shared, ...counts);
   };
+
+  // Subscribed before loading, so a change that lands while the load is answered is not missed.
+  let changed = false;
+  const stopWatchingSites =
+    sites.subscribe?.((next) => {
+      changed = true;
+      siteTable = new SiteTable(next);
+      for (const worker of workers()) if (worker.isConnected()) send(worker, sitesMessage());
+    }) ?? (() => {});
+  const loaded = await sites.load();
+  if (!changed) siteTable = new SiteTable(loaded);
 
   cluster.on('message', (worker: Worker, raw: unknown) => {
     if (!isEdgeMessage(raw)) return;
@@ -180,6 +195,12 @@ export async function startClusterPrimary(
       case 'listening':
         listening.add(worker.id);
         return;
+      case 'want-sites':
+        send(worker, sitesMessage());
+        return;
+      case 'usage':
+        options.onUsage?.(message.usage);
+        return;
     }
   };
 
@@ -202,7 +223,7 @@ export async function startClusterPrimary(
   for (let i = 0; i < config.workers; i++) fork();
 
   const management = createManagementServer({
-    ready: () => !stopping && listening.size >= config.workers,
+    ready: () => !stopping && listening.size >= config.workers && (sites.ready ?? true),
     metrics: async () => {
       gauges.refresh();
       const fromWorkers = (await askAll((id) => ({
@@ -228,16 +249,22 @@ export async function startClusterPrimary(
   return {
     trafficPort: config.trafficPort,
     managementPort,
+    registry,
+    purge: (purge) => purgeEverywhere(normalisePurge(purge, siteTable)),
     async close() {
       stopping = true;
       stopWatchingSites();
+      // Waiting for the IPC channel to close as well as the process to exit: a worker's last
+      // message (its final usage counts) is read before the channel's end.
       await Promise.all(
-        workers().map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              worker.once('exit', () => resolve());
-              worker.process.kill('SIGTERM');
-            }),
+        workers().map((worker) =>
+          Promise.all([
+            new Promise<void>((resolve) => worker.once('exit', () => resolve())),
+            worker.isConnected()
+              ? new Promise<void>((resolve) => worker.once('disconnect', () => resolve()))
+              : undefined,
+            worker.process.kill('SIGTERM'),
+          ]),
         ),
       );
       await new Promise<void>((resolve) => {

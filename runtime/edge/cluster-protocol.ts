@@ -1,8 +1,10 @@
 // Messages between the primary and the traffic workers (node:cluster IPC with the 'advanced'
 // serialisation, i.e. structured clone: Buffers travel as bytes, not JSON).
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { Site } from '../lib/site.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
+import type { SiteUsage } from './usage.ts';
 
 export type WorkerToPrimary =
   | { edgeplane: 'lookup'; id: number; key: string }
@@ -13,7 +15,11 @@ export type WorkerToPrimary =
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
   | { edgeplane: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
-  | { edgeplane: 'listening' };
+  | { edgeplane: 'listening' }
+  /** A worker whose sites come from the primary (an edge following the origin) asks for them. */
+  | { edgeplane: 'want-sites' }
+  /** Usage counted since the last report (about once a second, and on shutdown). */
+  | { edgeplane: 'usage'; usage: SiteUsage[] };
 
 export type PrimaryToWorker =
   | {
@@ -25,7 +31,9 @@ export type PrimaryToWorker =
       count?: number;
     }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
-  | { edgeplane: 'metrics'; id: number };
+  | { edgeplane: 'metrics'; id: number }
+  /** The whole site set, on request and whenever it changes; `ready` false before the snapshot. */
+  | { edgeplane: 'sites'; sites: readonly Site[]; ready: boolean };
 
 export function isEdgeMessage(message: unknown): message is { edgeplane: string } {
   return typeof message === 'object' && message !== null && 'edgeplane' in message;

@@ -18,6 +18,9 @@ import type { CachedObject } from './store/entry.ts';
 import type { AcquireResult, SharedTier } from './store/tiers.ts';
 import { createTrafficProcess, listen } from './traffic.ts';
 
+/** How often a worker hands its usage counts to the primary. */
+const usageReportMs = 1000;
+
 type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 
 /** The worker side of the shared tier. */
@@ -81,6 +84,8 @@ export async function startClusterWorker(
   sites: SiteSource,
   logger: Logger,
   worker: Worker,
+  /** Count usage per site and report it to the primary (an edge following the origin). */
+  countUsage = false,
 ): Promise<void> {
   const send = batchedSender<WorkerToPrimary>((message) => {
     if (worker.isConnected()) worker.send(message);
@@ -95,6 +100,7 @@ export async function startClusterWorker(
     memoryBytes: Math.max(1024 * 1024, Math.floor(config.memoryBytes / (2 * config.workers))),
     registry,
     logger,
+    countUsage,
   });
   const memory = traffic.ctx.memory;
   const gauges = registerCacheGauges(registry, () => ({
@@ -120,7 +126,23 @@ export async function startClusterWorker(
   // accept cost, which SO_REUSEPORT's hashing of a few dozen connections does not guarantee.
   await listen(traffic.server, config.trafficPort, config.host);
   send({ edgeplane: 'listening' });
+  const usage = traffic.usage;
+  if (usage !== undefined) {
+    setInterval(() => {
+      const counted = usage.take();
+      if (counted.length > 0) send({ edgeplane: 'usage', usage: counted });
+    }, usageReportMs).unref();
+  }
   process.on('SIGTERM', () => {
-    void traffic.close().finally(() => process.exit(0));
+    void traffic.close().finally(() => {
+      // The last counts go straight to the pipe (not through the batch), and the process exits
+      // only once they are written, so a rolling restart loses no usage.
+      const counted = usage?.take() ?? [];
+      if (counted.length === 0 || !worker.isConnected()) process.exit(0);
+      else
+        process.send?.({ edgeplane: 'usage', usage: counted }, undefined, {}, () =>
+          process.exit(0),
+        );
+    });
   });
 }

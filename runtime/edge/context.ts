@@ -4,6 +4,7 @@ import type { Observer } from './observe.ts';
 import type { RequestKeys } from './request-keys.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { MemoryStore } from './store/memory-store.ts';
+import type { PurgeFence } from './store/purge-fence.ts';
 import type { SharedTier } from './store/tiers.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -17,6 +18,10 @@ export interface EdgeOptions {
 export interface EdgeContext {
   /** Replaced whole when the site source reports a change. */
   sites: SiteTable;
+  /** False until the site source has its sites (the origin's snapshot): unknown hosts get 503, not 404. */
+  sitesReady: boolean;
+  /** Purges this process applied recently: a fill that began before one does not store. */
+  readonly fence: PurgeFence;
   readonly memory: MemoryStore<CachedObject>;
   readonly tier: SharedTier;
   readonly upstream: Upstream;

@@ -525,6 +525,12 @@ function freshenedVariant(
 
 /** Puts the object in this process's memory tier and in the shared tier. */
 function keep(ctx: EdgeContext, object: CachedObject): void {
+  // A purge that landed while this response was being fetched wins (purge-fence.ts); the
+  // primary's shared store checks again for purges this worker has not heard of yet.
+  if (!ctx.fence.admit(object)) {
+    ctx.tier.release(object.key);
+    return;
+  }
   ctx.memory.set(object.key, object);
   ctx.tier.store(object);
 }

@@ -7,6 +7,7 @@ import type { EdgeContext } from './context.ts';
 import { type Exchange, observeWhenDone } from './exchange.ts';
 import { fill, forward, pathForPurge } from './fill.ts';
 import { viaToken } from './forward-headers.ts';
+import { notReady } from './not-ready.ts';
 import { serveStored } from './serve-stored.ts';
 import { policiesOf } from './site-policy.ts';
 import type { CachedObject, StoredVariant } from './store/entry.ts';
@@ -34,6 +35,10 @@ export function createEdgeHandler(ctx: EdgeContext) {
         : new URL(target).host;
     const site = ctx.sites.lookup(authority);
     if (site === undefined) {
+      if (!ctx.sitesReady) {
+        notReady(ctx, req, res, startedAt);
+        return;
+      }
       const host = (authority ?? '').slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
       plain(
         res,

@@ -3,6 +3,7 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { RequestLogMode } from '../contract.ts';
 import { createRequestLineWriter, type Logger } from '../lib/logger.ts';
+import type { UsageCounts } from './usage.ts';
 
 /** How a request was answered; the `cache` label of edgeplane_edge_requests_total. */
 export type CacheResult =
@@ -47,6 +48,8 @@ export function createObserver(
   metrics: ObserverMetrics,
   logger: Logger,
   requestLog: RequestLogMode,
+  /** Per-site usage for the origin (edges that follow an origin); unknown hosts are not a site's. */
+  usage?: UsageCounts,
 ): Observer {
   const requestChildren = new Map<string, Counter.Internal>();
   const byteChildren = new Map<string, Counter.Internal>();
@@ -65,6 +68,8 @@ export function createObserver(
         requestChildren.set(id, child);
       }
       child.inc();
+      if (usage !== undefined && observed.site !== 'unknown')
+        usage.record(observed.site, observed.bytes, observed.cache);
       if (observed.bytes > 0) {
         let bytes = byteChildren.get(observed.site);
         if (bytes === undefined) {

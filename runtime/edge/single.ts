@@ -6,10 +6,15 @@ import type { SiteSource } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { createManagementServer } from './management.ts';
-import { normalisePurge } from './purge.ts';
+import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
 import { LocalTier } from './store/tiers.ts';
-import { createTrafficProcess, listen, type RunningEdgeHandle } from './traffic.ts';
+import {
+  createTrafficProcess,
+  type EdgeStartOptions,
+  listen,
+  type RunningEdgeHandle,
+} from './traffic.ts';
 
 export type RunningEdge = RunningEdgeHandle;
 
@@ -17,6 +22,7 @@ export async function startSingleEdge(
   config: EdgeConfig,
   sites: SiteSource,
   logger: Logger,
+  options: EdgeStartOptions = {},
 ): Promise<RunningEdge> {
   const registry = new Registry();
   let disk: DiskStore | undefined;
@@ -36,23 +42,32 @@ export async function startSingleEdge(
     memoryBytes: config.memoryBytes,
     registry,
     logger,
+    countUsage: options.onUsage !== undefined,
   });
+  const usage = traffic.usage;
+  const reportUsage = () => {
+    const counted = usage?.take() ?? [];
+    if (counted.length > 0) options.onUsage?.(counted);
+  };
+  const usageTimer = setInterval(reportUsage, 1000);
+  usageTimer.unref();
   const memory = traffic.ctx.memory;
   const gauges = registerCacheGauges(registry, () => ({
     memory: { bytes: memory.bytes, objects: memory.objects, evictions: memory.evictions },
     disk: tier?.stats().disk,
   }));
   let ready = false;
+  const purge = (request: PurgeRequest) => {
+    gauges.purges.labels(request.kind, request.mode).inc();
+    return traffic.ctx.tier.purgeEverywhere(normalisePurge(request, traffic.ctx.sites));
+  };
   const management = createManagementServer({
-    ready: () => ready,
+    ready: () => ready && (sites.ready ?? true),
     metrics: async () => {
       gauges.refresh();
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
-    purge: async (purge) => {
-      gauges.purges.labels(purge.kind, purge.mode).inc();
-      return traffic.ctx.tier.purgeEverywhere(normalisePurge(purge, traffic.ctx.sites));
-    },
+    purge,
     purgeToken: config.purgeToken,
     logger,
   });
@@ -63,9 +78,13 @@ export async function startSingleEdge(
   return {
     trafficPort,
     managementPort,
+    registry,
+    purge,
     async close() {
       ready = false;
+      clearInterval(usageTimer);
       await traffic.close();
+      reportUsage();
       await new Promise<void>((resolve) => {
         management.close(() => resolve());
         management.closeAllConnections();

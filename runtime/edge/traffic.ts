@@ -11,15 +11,19 @@ import { createObserver } from './observe.ts';
 import type { PurgeRequest } from './purge.ts';
 import { RequestKeys } from './request-keys.ts';
 import { createObjectStore, purgeStore } from './store/edge-cache.ts';
+import { PurgeFence } from './store/purge-fence.ts';
 import type { SharedTier } from './store/tiers.ts';
 import { createTrafficServer } from './traffic-server.ts';
 import { Upstream } from './upstream.ts';
+import { type SiteUsage, UsageCounts } from './usage.ts';
 
 export interface TrafficProcess {
   ctx: EdgeContext;
   server: Server;
   /** Applies a purge to this process's memory tier. */
   purgeLocal(purge: PurgeRequest): number;
+  /** Usage counted since the last take (when counting was asked for). */
+  usage: UsageCounts | undefined;
   stopWatchingSites(): void;
   close(): Promise<void>;
 }
@@ -32,6 +36,8 @@ export async function createTrafficProcess(options: {
   memoryBytes: number;
   registry: Registry;
   logger: Logger;
+  /** Count usage per site (an edge that reports to the origin). */
+  countUsage?: boolean;
 }): Promise<TrafficProcess> {
   const { config, registry, logger } = options;
   const initialSites = await options.sites.load();
@@ -42,13 +48,21 @@ export async function createTrafficProcess(options: {
     'edgeOriginErrors',
   ]);
   const memory = createObjectStore(options.memoryBytes, config.maxObjects);
-  const purgeLocal = (purge: PurgeRequest) => purgeStore(memory, purge, Date.now());
+  const fence = new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs);
+  const purgeLocal = (purge: PurgeRequest) => {
+    const now = Date.now();
+    fence.record(purge, now);
+    return purgeStore(memory, purge, now);
+  };
+  const usage = options.countUsage ? new UsageCounts() : undefined;
   const upstream = new Upstream({
     ...config.upstream,
     connectionsPerOrigin: 128,
   });
   const ctx: EdgeContext = {
     sites: new SiteTable(initialSites),
+    sitesReady: options.sites.ready ?? true,
+    fence,
     memory,
     tier: options.tier(purgeLocal),
     upstream,
@@ -61,6 +75,7 @@ export async function createTrafficProcess(options: {
       },
       logger,
       config.requestLog,
+      usage,
     ),
     options: { maxObjectBytes: config.maxObjectBytes, compressMinBytes: config.compressMinBytes },
     inflight: new Map(),
@@ -70,6 +85,7 @@ export async function createTrafficProcess(options: {
   const unsubscribe =
     options.sites.subscribe?.((sites) => {
       ctx.sites = new SiteTable(sites);
+      ctx.sitesReady = options.sites.ready ?? true;
       logger.info({ sites: sites.length }, 'sites reloaded');
     }) ?? (() => {});
   const server = createTrafficServer(ctx);
@@ -77,6 +93,7 @@ export async function createTrafficProcess(options: {
     ctx,
     server,
     purgeLocal,
+    usage,
     stopWatchingSites: unsubscribe,
     async close() {
       unsubscribe();
@@ -90,10 +107,20 @@ export async function createTrafficProcess(options: {
   };
 }
 
+/** What an edge that follows the origin adds to a start. */
+export interface EdgeStartOptions {
+  /** Receives the usage the traffic processes counted (about once a second, and at close). */
+  onUsage?(usage: readonly SiteUsage[]): void;
+}
+
 /** A started edge, whatever its process layout. */
 export interface RunningEdgeHandle {
   trafficPort: number;
   managementPort: number;
+  /** The registry behind /metrics (with workers: the primary's, merged with theirs on scrape). */
+  registry: Registry;
+  /** Applies a purge as the management endpoint does: every worker and tier, then resolves. */
+  purge(purge: PurgeRequest): Promise<number>;
   close(): Promise<void>;
 }
 

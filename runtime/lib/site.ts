@@ -128,6 +128,8 @@ export interface SiteSource {
   load(): Promise<readonly Site[]>;
   /** Calls back with the full new set whenever it changes; returns an unsubscribe function. */
   subscribe?(onChange: (sites: readonly Site[]) => void): () => void;
+  /** False while the source has no sites to give yet (the origin's snapshot is not in); absent means always ready. */
+  readonly ready?: boolean;
 }
 
 /** Host header -> site, with exact names first, then the longest `*.` wildcard. */

@@ -68,18 +68,23 @@ export class RedisEventBus implements EventBus {
       const seq = Number(message);
       if (Number.isSafeInteger(seq)) for (const listener of this.listeners) listener(seq);
     });
-    // ioredis resubscribes by itself after a reconnect; anything published meanwhile is lost.
+    // On every (re)connection: subscribe, and once Redis confirms it, catch up from Postgres.
+    // ioredis resubscribes by itself after a reconnect, but it emits 'ready' before that
+    // SUBSCRIBE is answered: catching up on 'ready' would leave a gap in which an announcement
+    // reaches this replica only by the safety poll. Subscribing again is a no-op for Redis, and
+    // its answer comes after the automatic one, so the catch-up read starts once messages flow.
     this.subscriber.on('ready', () => {
-      for (const listener of this.listeners) listener(undefined);
-    });
-    void this.subscriber
-      .subscribe(eventsChannel)
-      .catch((error: Error) =>
-        this.logger.warn(
-          { err: error.message },
-          'redis bus subscribe failed; will retry on reconnect',
-        ),
+      this.subscriber.subscribe(eventsChannel).then(
+        () => {
+          for (const listener of this.listeners) listener(undefined);
+        },
+        (error: Error) =>
+          this.logger.warn(
+            { err: error.message },
+            'redis bus subscribe failed; will retry on reconnect',
+          ),
       );
+    });
   }
 
   async publish(seq: number): Promise<void> {

@@ -71,6 +71,14 @@ export async function currentSeq(db: Pool | PoolClient): Promise<number> {
   return Number(result.rows[0]?.seq ?? 0);
 }
 
+/** The highest seq the retention job has deleted (0 when none): Last-Event-IDs below it may miss events. */
+export async function prunedThroughSeq(db: Pool | PoolClient): Promise<number> {
+  const result = await db.query<{ through_seq: string }>(
+    'SELECT through_seq FROM edge_events_pruned',
+  );
+  return Number(result.rows[0]?.through_seq ?? 0);
+}
+
 /** Runs `work` in a transaction; rolls back on any error. */
 export async function inTransaction<T>(
   pool: Pool,

@@ -20,6 +20,10 @@ export async function runOrigin(env: OriginEnv): Promise<number> {
       trafficPort: env.EDGEPLANE_TRAFFIC_PORT,
       managementPort: env.EDGEPLANE_MANAGEMENT_PORT,
       rateLimitPerMinute: env.EDGEPLANE_API_RATE_LIMIT_PER_MINUTE,
+      retention: {
+        eventsMs: env.EDGEPLANE_EVENT_RETENTION,
+        usageBatchesMs: env.EDGEPLANE_USAGE_BATCH_RETENTION,
+      },
       logger,
     });
   } catch (error) {

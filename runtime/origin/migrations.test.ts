@@ -5,6 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/origin/harness
 import { type Migration, migrate, migrations, migrationsDone } from './migrations.ts';
 
 let db: TestDatabase;
+// Versions after this build's own, for migrations that only these tests add.
+const latest = Math.max(...migrations.map((migration) => migration.version));
 const pools: pg.Pool[] = [];
 const newPool = () => {
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -39,11 +41,11 @@ describe('migrate', () => {
     await migrate(pool);
     const next: Migration[] = [
       ...migrations,
-      { version: 3, name: 'third', sql: 'ALTER TABLE tenants ADD COLUMN plan2 text' },
-      { version: 2, name: 'second', sql: 'ALTER TABLE tenants ADD COLUMN plan text' },
+      { version: latest + 2, name: 'third', sql: 'ALTER TABLE tenants ADD COLUMN plan2 text' },
+      { version: latest + 1, name: 'second', sql: 'ALTER TABLE tenants ADD COLUMN plan text' },
     ];
     expect(await migrationsDone(pool, next)).toBe(false);
-    expect((await migrate(pool, next)).applied).toEqual([2, 3]);
+    expect((await migrate(pool, next)).applied).toEqual([latest + 1, latest + 2]);
     expect((await migrate(pool, next)).applied).toEqual([]);
   });
 
@@ -52,12 +54,12 @@ describe('migrate', () => {
     const broken: Migration[] = [
       ...migrations,
       {
-        version: 2,
+        version: latest + 1,
         name: 'broken',
         sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();',
       },
     ];
-    await expect(migrate(pool, broken)).rejects.toThrow(/migration 2 \(broken\) failed/);
+    await expect(migrate(pool, broken)).rejects.toThrow(`migration ${latest + 1} (broken) failed`);
     const table = await pool.query("SELECT to_regclass('half_done') AS oid");
     expect(table.rows[0].oid).toBeNull();
     expect(await migrationsDone(pool, broken)).toBe(false);

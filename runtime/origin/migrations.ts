@@ -106,6 +106,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_tenant ON audit_log (tenant_id, id DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'event log retention',
+    sql: `
+      -- The retention job (retention.ts) deletes old edge events; purges keep their history, so
+      -- their seq no longer points at a row that must exist.
+      ALTER TABLE purges DROP CONSTRAINT purges_seq_fkey;
+      CREATE INDEX edge_events_created ON edge_events (created_at);
+      CREATE INDEX usage_batches_received ON usage_batches (received_at);
+      -- The highest seq ever deleted from edge_events: an edge whose Last-Event-ID is below it
+      -- may have missed events and is told to reload the snapshot (a reset event).
+      CREATE TABLE edge_events_pruned (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        through_seq bigint NOT NULL
+      );
+      INSERT INTO edge_events_pruned (through_seq) VALUES (0);
+    `,
+  },
 ];
 
 /** Any constant both replicas agree on; it names the migration lock in pg_locks. */

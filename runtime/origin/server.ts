@@ -14,6 +14,7 @@ import { EventHub } from './event-hub.ts';
 import { createOriginManagementServer } from './management.ts';
 import { migrate, migrationsDone } from './migrations.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './rate-limit.ts';
+import { RetentionJob, type RetentionSettings } from './retention.ts';
 import { postgresConnection, redisConnection } from './store-tls.ts';
 
 export interface OriginConfig {
@@ -35,7 +36,14 @@ export interface OriginConfig {
   bus?: EventBus;
   heartbeatMs?: number;
   pollIntervalMs?: number;
+  /** Pruning of the event log and usage batch ids; defaults: events 7 days, batch ids 2 days. */
+  retention?: RetentionSettings;
 }
+
+export const defaultRetention: RetentionSettings = {
+  eventsMs: 7 * 86_400_000,
+  usageBatchesMs: 2 * 86_400_000,
+};
 
 export interface RunningOrigin {
   /** http://host:port of the API. */
@@ -101,6 +109,10 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
     const hub = new EventHub({ pool, bus, logger, pollIntervalMs: config.pollIntervalMs });
     await hub.start();
     closers.push(async () => hub.close());
+
+    const retention = new RetentionJob(pool, config.retention ?? defaultRetention, logger);
+    retention.start();
+    closers.push(() => retention.stop());
 
     const registry = new Registry();
     const metrics = registerMetrics(registry, originMetricKeys);

@@ -31,6 +31,11 @@ const suffix = '.obj';
 
 export class DiskStore {
   private readonly index = new Map<string, DiskIndexEntry>();
+  private readonly unlinking = new Set<Promise<void>>();
+  /** Purges applied while writes were in flight (a write that ends after one checks it). */
+  private purgesDuringWrites: PurgeRequest[] = [];
+  private purgesDropped = 0;
+  private writing = 0;
   private bytesHeld = 0;
   private evicted = 0;
   readonly directory: string;
@@ -108,8 +113,29 @@ export class DiskStore {
       `${createHash('sha256').update(object.key).digest('hex')}${suffix}`,
     );
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, data);
-    await rename(temporary, file);
+    const purgesBefore = this.purgesDropped + this.purgesDuringWrites.length;
+    this.writing++;
+    try {
+      await writeFile(temporary, data);
+      await rename(temporary, file);
+    } finally {
+      this.writing--;
+    }
+    // A purge that ran while the file was written did not see it in the index: apply it now.
+    const missed = this.purgesDuringWrites.slice(purgesBefore - this.purgesDropped);
+    if (this.writing === 0) {
+      this.purgesDropped += this.purgesDuringWrites.length;
+      this.purgesDuringWrites = [];
+    }
+    if (missed.some((purge) => purgeMatches(purge, object))) {
+      const removal: Promise<void> = unlink(file)
+        .catch(() => {})
+        .finally(() => this.unlinking.delete(removal));
+      this.unlinking.add(removal);
+      const previous = this.index.get(object.key);
+      if (previous !== undefined) this.remove(object.key);
+      return;
+    }
     const previous = this.index.get(object.key);
     if (previous !== undefined) {
       this.bytesHeld -= previous.size;
@@ -128,6 +154,7 @@ export class DiskStore {
 
   /** Purges remove from disk in both modes: a soft-purged object lives on stale in memory. */
   purge(purge: PurgeRequest): number {
+    if (this.writing > 0) this.purgesDuringWrites.push(purge);
     let touched = 0;
     for (const [key, entry] of [...this.index]) {
       const matches = purgeMatches(purge, {
@@ -149,7 +176,15 @@ export class DiskStore {
     if (entry === undefined) return;
     this.index.delete(key);
     this.bytesHeld -= entry.size;
-    unlink(entry.file).catch(() => {});
+    const removal: Promise<void> = unlink(entry.file)
+      .catch(() => {})
+      .finally(() => this.unlinking.delete(removal));
+    this.unlinking.add(removal);
+  }
+
+  /** Resolves once the files of every removal so far are gone (a purge is then durable). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.unlinking]);
   }
 
   private async evictToFit(): Promise<void> {

@@ -6,6 +6,7 @@ import type { DiskStore } from './disk-store.ts';
 import { type CacheStats, createObjectStore, purgeStore } from './edge-cache.ts';
 import type { CachedObject } from './entry.ts';
 import type { MemoryStore } from './memory-store.ts';
+import { PurgeFence } from './purge-fence.ts';
 
 export interface AcquireResult {
   /** True: this process fetches the object and must call store() or release(). */
@@ -54,6 +55,7 @@ export class SharedStore {
   >();
   private readonly lockTimeoutMs: number;
   private readonly revalidations = new Map<string, NodeJS.Timeout>();
+  private readonly fence: PurgeFence;
 
   constructor(options: {
     maxBytes: number;
@@ -64,6 +66,7 @@ export class SharedStore {
     this.memory = createObjectStore(options.maxBytes, options.maxObjects);
     this.disk = options.disk;
     this.lockTimeoutMs = options.lockTimeoutMs;
+    this.fence = new PurgeFence(options.lockTimeoutMs);
   }
 
   async lookup(key: string): Promise<CachedObject | undefined> {
@@ -117,6 +120,10 @@ export class SharedStore {
   }
 
   store(object: CachedObject): void {
+    if (!this.fence.admit(object)) {
+      this.release(object.key);
+      return;
+    }
     this.endRevalidation(object.key);
     this.memory.set(object.key, object);
     this.disk?.set(object).catch(() => {});
@@ -136,6 +143,7 @@ export class SharedStore {
   }
 
   purge(purge: PurgeRequest, nowMs: number): number {
+    this.fence.record(purge, nowMs);
     const inMemory = purgeStore(this.memory, purge, nowMs);
     const onDisk = this.disk?.purge(purge) ?? 0;
     return Math.max(inMemory, onDisk);
@@ -180,7 +188,9 @@ export class LocalTier implements SharedTier {
   release(): void {}
   async purgeEverywhere(purge: PurgeRequest): Promise<number> {
     const local = this.purgeLocal(purge);
-    return Math.max(local, this.disk?.purge(purge) ?? 0);
+    const onDisk = this.disk?.purge(purge) ?? 0;
+    await this.disk?.settled();
+    return Math.max(local, onDisk);
   }
   stats() {
     const disk = this.disk;

@@ -2,7 +2,11 @@
 export { Backoff } from './backoff.ts';
 export { EventFollower, type EventFollowerOptions } from './event-follower.ts';
 export { OriginLinkError, type OriginLinkOptions } from './http.ts';
-export { OriginSiteSource, type OriginSiteSourceOptions } from './origin-site-source.ts';
+export {
+  type OriginLinkStatus,
+  OriginSiteSource,
+  type OriginSiteSourceOptions,
+} from './origin-site-source.ts';
 export { fetchSnapshot } from './snapshot.ts';
 export { UsageFlusher, type UsageFlusherOptions } from './usage-flusher.ts';
 export * from './wire.ts';

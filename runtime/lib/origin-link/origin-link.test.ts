@@ -141,6 +141,129 @@ describe('snapshot and site source', () => {
   });
 });
 
+describe('site source started in the background', () => {
+  it('answers no sites and is not ready while the origin is down, then loads and tells subscribers', async () => {
+    const port = await freePort();
+    const fresh = await createTestDatabase();
+    const statuses: { connected: boolean; error?: string }[] = [];
+    const source = new OriginSiteSource({
+      originUrl: `http://127.0.0.1:${port}`,
+      edgeToken: testEdgeToken,
+      onPurge: () => {},
+      onStatus: (status) => statuses.push(status),
+      initialBackoffMs: 20,
+      maxBackoffMs: 100,
+    });
+    const sets: string[][] = [];
+    let origin: Awaited<ReturnType<typeof startTestOrigin>> | undefined;
+    try {
+      source.start();
+      await until('a failed snapshot', () => statuses.some((status) => !status.connected));
+      expect(statuses[0]?.error).toMatch(/^snapshot: /);
+      expect(source.ready).toBe(false);
+      expect(await source.load()).toEqual([]);
+      source.subscribe((sites) => sets.push(sites.map((site) => site.hosts[0] ?? '')));
+      origin = await startTestOrigin({ databaseUrl: fresh.url, trafficPort: port });
+      const admin = (await createTenant(origin.pool, 'Bg')).adminKey.token;
+      await call(origin.url, 'POST', '/v1/sites', {
+        key: admin,
+        body: { name: 'B', hosts: ['bg.example'], origin: 'http://127.0.0.1:9' },
+      });
+      await until('the site', () => sets.some((set) => set.includes('bg.example')));
+      expect(source.ready).toBe(true);
+      expect((await source.load()).map((site) => site.hosts[0])).toContain('bg.example');
+      // A subscriber that comes late gets the current set at once.
+      const late: number[] = [];
+      source.subscribe((sites) => late.push(sites.length));
+      expect(late).toEqual([1]);
+    } finally {
+      await source.close();
+      await origin?.close();
+      await fresh.drop();
+    }
+  });
+
+  it('abandons a snapshot request the origin never answers, and tries again', async () => {
+    const asked: string[] = [];
+    // Accepts and never answers, as a hung origin would.
+    const server = createServer((req) => {
+      asked.push(req.url ?? '');
+    });
+    const url = await listen(server);
+    const errors: string[] = [];
+    const source = new OriginSiteSource({
+      originUrl: url,
+      edgeToken: testEdgeToken,
+      onPurge: () => {},
+      onStatus: (status) => {
+        if (status.error) errors.push(status.error);
+      },
+      snapshotTimeoutMs: 100,
+      initialBackoffMs: 10,
+      maxBackoffMs: 20,
+    });
+    try {
+      source.start();
+      await until('two abandoned attempts', () => errors.length >= 2);
+      expect(asked.length).toBeGreaterThanOrEqual(2);
+      expect(errors[0]).toMatch(/^snapshot: .*(timeout|aborted)/i);
+      expect(source.ready).toBe(false);
+    } finally {
+      await source.close();
+      await closeServer(server);
+    }
+  });
+
+  it('resumes from an earlier sequence: replays the purges it missed, ready only once caught up', async () => {
+    const fresh = await createTestDatabase();
+    const origin = await startTestOrigin({ databaseUrl: fresh.url });
+    const admin = (await createTenant(origin.pool, 'Resume')).adminKey.token;
+    const site = (
+      await call(origin.url, 'POST', '/v1/sites', {
+        key: admin,
+        body: { name: 'R', hosts: ['resume.example'], origin: 'http://127.0.0.1:9' },
+      })
+    ).body;
+    const seqs: number[] = [];
+    for (const path of ['/one', '/two', '/three']) {
+      seqs.push(
+        (
+          await call(origin.url, 'POST', '/v1/purges', {
+            key: admin,
+            body: { site: site.id, kind: 'url', values: [path] },
+          })
+        ).body.seq,
+      );
+    }
+    const purged: string[] = [];
+    const applied: number[] = [];
+    let readyWhenLastPurged: boolean | undefined;
+    const source = new OriginSiteSource({
+      originUrl: origin.url,
+      edgeToken: testEdgeToken,
+      resumeFromSeq: seqs[0] as number,
+      onPurge: (purge) => {
+        purged.push(...purge.values);
+        if (purge.values.includes('/three')) readyWhenLastPurged = source.ready;
+      },
+      onApplied: (seq) => applied.push(seq),
+    });
+    try {
+      source.start();
+      await until('caught up', () => source.ready);
+      // Only what came after the resume point, in order; not ready until the last was applied.
+      expect(purged).toEqual(['/two', '/three']);
+      expect(readyWhenLastPurged).toBe(false);
+      expect(applied).toEqual([seqs[1], seqs[2]]);
+      expect(source.seq).toBe(seqs[2]);
+    } finally {
+      await source.close();
+      await origin.close();
+      await fresh.drop();
+    }
+  });
+});
+
 describe('EventFollower', () => {
   it('retries with backoff while the origin is down and catches up from its Last-Event-ID once it is up', async () => {
     const port = await freePort();
@@ -314,6 +437,29 @@ describe('UsageFlusher', () => {
       expect(errors).toHaveLength(1);
     } finally {
       await flusher.close();
+      await closeServer(server);
+    }
+  });
+
+  it('gives up on a batch the origin never acknowledges, keeping it for the next try', async () => {
+    const received: UsageBatch[] = [];
+    const server = createServer(async (req) => {
+      received.push((await readJson(req)) as UsageBatch);
+    });
+    const url = await listen(server);
+    const flusher = new UsageFlusher({
+      originUrl: url,
+      edgeToken: testEdgeToken,
+      intervalMs: 3_600_000,
+      timeoutMs: 100,
+    });
+    try {
+      flusher.record('shop', { bytes: 3, hit: true });
+      await expect(flusher.flush()).rejects.toThrow(/timeout|aborted/i);
+      await expect(flusher.flush()).rejects.toThrow(/timeout|aborted/i);
+      expect(received).toHaveLength(2);
+      expect(received[1]?.batchId).toBe(received[0]?.batchId);
+    } finally {
       await closeServer(server);
     }
   });

@@ -7,6 +7,8 @@ import { edgeLinkPaths, type UsageAck, type UsageBatch, type UsageCounter } from
 
 export interface UsageFlusherOptions extends OriginLinkOptions {
   intervalMs?: number;
+  /** A batch not acknowledged by then counts as failed (kept and retried; bounds shutdown). */
+  timeoutMs?: number;
   /** Reports failures (the batch is kept and retried). */
   onError?(error: Error): void;
   now?: () => number;
@@ -28,18 +30,30 @@ export class UsageFlusher {
     this.timer.unref();
   }
 
+  /** Counts one request. */
   record(site: string, usage: { bytes: number; hit: boolean }): void {
+    this.add({
+      site,
+      requests: 1,
+      bytes: usage.bytes,
+      hits: usage.hit ? 1 : 0,
+      misses: usage.hit ? 0 : 1,
+    });
+  }
+
+  /** Adds counts gathered elsewhere (an edge's traffic processes), in the current hour. */
+  add(usage: Omit<UsageCounter, 'hour'>): void {
     const hour = hourOf((this.options.now ?? Date.now)());
-    const key = `${site}\n${hour}`;
+    const key = `${usage.site}\n${hour}`;
     let counter = this.counters.get(key);
     if (!counter) {
-      counter = { site, hour, requests: 0, bytes: 0, hits: 0, misses: 0 };
+      counter = { site: usage.site, hour, requests: 0, bytes: 0, hits: 0, misses: 0 };
       this.counters.set(key, counter);
     }
-    counter.requests += 1;
+    counter.requests += usage.requests;
     counter.bytes += usage.bytes;
-    if (usage.hit) counter.hits += 1;
-    else counter.misses += 1;
+    counter.hits += usage.hits;
+    counter.misses += usage.misses;
   }
 
   /** Sends what was counted; a failed batch stays and is sent again (same id) next time. */
@@ -62,6 +76,7 @@ export class UsageFlusher {
         method: 'POST',
         headers: { ...authHeaders(this.options), 'content-type': 'application/json' },
         body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
       if (!response.ok) {
         throw new OriginLinkError(

@@ -12,7 +12,7 @@ import {
 } from '../../lib/origin-link/wire.ts';
 import type { OriginContext } from '../context.ts';
 import type { HubClient } from '../event-hub.ts';
-import { currentSeq, eventsAfter } from '../events-store.ts';
+import { currentSeq, eventsAfter, prunedThroughSeq } from '../events-store.ts';
 import { problems } from '../problem.ts';
 import { allSites } from '../sites-store.ts';
 import { recordUsageBatch } from '../usage-store.ts';
@@ -124,7 +124,17 @@ export function edgeLinkRoutes(
       });
       try {
         for (;;) {
-          const missed = await eventsAfter(ctx.pool, lastSent);
+          const from = lastSent;
+          const missed = await eventsAfter(ctx.pool, from);
+          // Read after the events: a retention round that deleted any of them has moved the
+          // watermark by now. Events after `from` are gone, so the edge must reload the snapshot.
+          if (from < (await prunedThroughSeq(ctx.pool))) {
+            const end = await currentSeq(ctx.pool);
+            raw.write(formatSse({ type: 'reset', seq: end }));
+            // The newest event is never pruned, so end is past the watermark; max() makes sure.
+            lastSent = Math.max(end, await prunedThroughSeq(ctx.pool));
+            continue;
+          }
           for (const event of missed) send(event);
           if (missed.length < 1000 || closed) break;
         }

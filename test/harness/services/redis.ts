@@ -19,6 +19,8 @@ export interface RedisServerOptions {
    * do; clients are not asked for certificates. The URL is then rediss://.
    */
   tls?: { certFile: string; keyFile: string; caFile: string };
+  /** Require this password (`requirepass`), as the rendered in-cluster Redis does. */
+  password?: string;
 }
 
 export async function startRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
@@ -43,7 +45,18 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Runn
       : ['--port', String(port)];
     const child = spawn(
       'redis-server',
-      ['--bind', '127.0.0.1', ...listen, '--save', '', '--appendonly', 'no', '--dir', dir],
+      [
+        '--bind',
+        '127.0.0.1',
+        ...listen,
+        ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {

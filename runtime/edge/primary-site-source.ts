@@ -1,0 +1,52 @@
+// A traffic worker's sites when the edge follows the origin: only the primary talks to the origin;
+// it sends the whole set to each worker on request and on every change, over the cluster IPC.
+import type { Site, SiteSource } from '../lib/site.ts';
+import { isEdgeMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-protocol.ts';
+import { unbatched } from './ipc-batch.ts';
+
+type SitesMessage = Extract<PrimaryToWorker, { edgeplane: 'sites' }>;
+
+export class PrimarySiteSource implements SiteSource {
+  private sites: readonly Site[] = [];
+  private isReady = false;
+  private readonly listeners = new Set<(sites: readonly Site[]) => void>();
+  private readonly first: Promise<void>;
+
+  /** Listens on this worker's IPC channel and asks the primary for the current set. */
+  constructor(send: (message: WorkerToPrimary) => void = (message) => process.send?.(message)) {
+    let received: () => void = () => {};
+    this.first = new Promise((resolve) => {
+      received = resolve;
+    });
+    process.on('message', (raw: unknown) => {
+      if (!isEdgeMessage(raw)) return;
+      for (const message of unbatched(raw as PrimaryToWorker)) {
+        if (message.edgeplane !== 'sites') continue;
+        this.receive(message);
+        received();
+      }
+    });
+    send({ edgeplane: 'want-sites' });
+  }
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** The primary's current set (empty and not ready before the origin's snapshot is in). */
+  async load(): Promise<readonly Site[]> {
+    await this.first;
+    return this.sites;
+  }
+
+  subscribe(onChange: (sites: readonly Site[]) => void): () => void {
+    this.listeners.add(onChange);
+    return () => this.listeners.delete(onChange);
+  }
+
+  private receive(message: SitesMessage): void {
+    this.sites = message.sites;
+    this.isReady = message.ready;
+    for (const listener of this.listeners) listener(this.sites);
+  }
+}
