@@ -57,7 +57,9 @@ export class RedisEventBus implements EventBus {
       const seq = this.unannounced;
       if (seq === undefined) return;
       this.unannounced = undefined;
-      void this.publish(seq);
+      void this.tryPublish(seq).then((announced) => {
+        if (announced) this.logger.info({ seq }, 'redis bus re-announced after reconnect');
+      });
     });
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error: Error) =>
@@ -88,8 +90,14 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish(seq: number): Promise<void> {
+    await this.tryPublish(seq);
+  }
+
+  /** Resolves false when Redis is away (never throws): the replicas catch up from Postgres. */
+  private async tryPublish(seq: number): Promise<boolean> {
     try {
       await this.publisher.publish(eventsChannel, String(seq));
+      return true;
     } catch (error) {
       // Announced again as soon as the publisher reconnects, so the other replicas need not
       // wait for their safety poll.
@@ -98,6 +106,7 @@ export class RedisEventBus implements EventBus {
         { err: (error as Error).message, seq },
         'redis bus publish failed; replicas catch up from Postgres',
       );
+      return false;
     }
   }
 
