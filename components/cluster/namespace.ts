@@ -1,9 +1,13 @@
-// A namespace edgeplane owns, on the cluster's explicit provider, with the standard labels and the
-// Pod Security Standard it enforces (restricted unless a workload there cannot run so).
+// A namespace edgeplane owns, on the cluster's explicit provider, with the standard labels, the
+// Pod Security Standard it enforces (restricted unless a workload there cannot run so) and a
+// default-deny ingress NetworkPolicy (namespace-isolation.ts).
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import { standardLabels } from '../labels.ts';
+import { isolateNamespace } from './namespace-isolation.ts';
 import type { ClusterOutputs } from './types.ts';
+
+type IngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
 
 export interface ClusterNamespaceArgs {
   cluster: Pick<ClusterOutputs, 'provider'>;
@@ -13,6 +17,8 @@ export interface ClusterNamespaceArgs {
   component: string;
   environment: string;
   podSecurity?: 'restricted' | 'baseline' | 'privileged';
+  /** Flows into the namespace that stay allowed past its default-deny policy. */
+  allowIngress?: IngressRule[];
 }
 
 export function clusterNamespace(
@@ -21,7 +27,7 @@ export function clusterNamespace(
   opts: pulumi.CustomResourceOptions = {},
 ): k8s.core.v1.Namespace {
   const level = args.podSecurity ?? 'restricted';
-  return new k8s.core.v1.Namespace(
+  const namespace = new k8s.core.v1.Namespace(
     resourceName,
     {
       metadata: {
@@ -35,4 +41,14 @@ export function clusterNamespace(
     },
     { ...opts, provider: args.cluster.provider },
   );
+  isolateNamespace(
+    resourceName,
+    {
+      namespace: namespace.metadata.name,
+      labels: standardLabels(args.component, args.environment),
+      ...(args.allowIngress ? { allowIngress: args.allowIngress } : {}),
+    },
+    { ...opts, provider: args.cluster.provider, dependsOn: [namespace] },
+  );
+  return namespace;
 }

@@ -1,8 +1,6 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
+import { entryLabel } from '../../components/labels.ts';
 import { read, unknown } from '../lib/props.ts';
-
-/** The label components/cdn puts on the CDN's public entries (load-balancer.ts). */
-export const entryLabel = 'edgeplane.dev/entry';
 
 /**
  * A LoadBalancer Service puts a workload on the internet (and costs a cloud load balancer): only
