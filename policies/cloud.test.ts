@@ -17,7 +17,7 @@ const isProd = (stack: string) =>
   readStackConfig(stack, placeholderSecrets).values['edgeplane:environment'] === 'prod';
 
 const variants = exampleStackNames().flatMap((stack) => [
-  { stack, overrides: {}, label: stack },
+  { stack, overrides: {} as Record<string, string>, label: stack },
   ...(isProd(stack)
     ? []
     : [{ stack, overrides: { 'edgeplane:environment': 'prod' }, label: `${stack} as prod` }]),

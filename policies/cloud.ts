@@ -14,6 +14,7 @@ import { gkePrivateCluster } from './gke/gke-private-cluster.ts';
 import { gkeReleaseChannel } from './gke/gke-release-channel.ts';
 import { gkeShieldedNodes } from './gke/gke-shielded-nodes.ts';
 import { gkeWorkloadIdentity } from './gke/gke-workload-identity.ts';
+import { allowedInstanceClasses } from './instances/allowed-instance-classes.ts';
 import { prodDeletionProtection } from './protection/prod-deletion-protection.ts';
 import { prodProtect } from './protection/prod-protect.ts';
 
@@ -34,4 +35,5 @@ export const cloudPolicies: Policies = [
   gkeShieldedNodes,
   gkeReleaseChannel,
   gkeNodeAutoUpgradeRepair,
+  allowedInstanceClasses,
 ];

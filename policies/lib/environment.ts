@@ -7,8 +7,11 @@
 //   4. the stack's tags `edgeplane:environment` or `environment` (Pulumi Cloud stack tags).
 // None of these: undefined, and the caller decides (the environment-aware policies apply prod's
 // rules: a policy that cannot tell must not wave a production database through).
-import type { PolicyConfigJSONSchema, ResourceValidationArgs } from '@pulumi/policy';
+import type { PolicyConfigSchema, ResourceValidationArgs } from '@pulumi/policy';
 import { isUnknown, read } from './props.ts';
+
+/** One property's JSON schema in a policy's configSchema (@pulumi/policy does not export its name). */
+export type ConfigPropertySchema = PolicyConfigSchema['properties'][string];
 
 export const environments = ['dev', 'staging', 'prod'] as const;
 export type Environment = (typeof environments)[number];
@@ -18,7 +21,7 @@ export function isEnvironment(value: unknown): value is Environment {
 }
 
 /** The `environment` key every environment-aware policy takes in its configSchema. */
-export const environmentConfigProperty: PolicyConfigJSONSchema = {
+export const environmentConfigProperty: ConfigPropertySchema = {
   type: 'string',
   enum: [...environments],
   description:
@@ -30,6 +33,7 @@ const ownEnvironmentPaths: readonly (readonly string[])[] = [
   ['tags', 'edgeplane:environment'],
   ['labels', 'environment'],
   ['resourceLabels', 'environment'],
+  ['nodeConfig', 'resourceLabels', 'environment'],
   ['settings', 'userLabels', 'environment'],
   ['metadata', 'labels', 'edgeplane.dev/environment'],
 ];

@@ -1,15 +1,14 @@
 // Policy settings given per environment (`{ dev, staging, prod }`): the configured values over the
 // policy's defaults key by key, so a pack config that sets only `prod` keeps the others' defaults.
-import type { PolicyConfigJSONSchema } from '@pulumi/policy';
-import { type Environment, environments } from './environment.ts';
+import { type ConfigPropertySchema, type Environment, environments } from './environment.ts';
 
 export type PerEnvironment<T> = Record<Environment, T>;
 
 export function perEnvironmentSchema<T>(
-  valueSchema: PolicyConfigJSONSchema,
+  valueSchema: ConfigPropertySchema,
   defaults: PerEnvironment<T>,
   description: string,
-): PolicyConfigJSONSchema {
+): ConfigPropertySchema {
   return {
     type: 'object',
     description,
