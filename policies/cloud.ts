@@ -17,6 +17,9 @@ import { gkeWorkloadIdentity } from './gke/gke-workload-identity.ts';
 import { allowedInstanceClasses } from './instances/allowed-instance-classes.ts';
 import { prodDeletionProtection } from './protection/prod-deletion-protection.ts';
 import { prodProtect } from './protection/prod-protect.ts';
+import { awsRequiredTags } from './tags/aws-required-tags.ts';
+import { gcpRequiredLabels } from './tags/gcp-required-labels.ts';
+import { kubernetesRequiredLabels } from './tags/kubernetes-required-labels.ts';
 
 export const cloudPolicies: Policies = [
   dataStoreEncryption,
@@ -36,4 +39,7 @@ export const cloudPolicies: Policies = [
   gkeReleaseChannel,
   gkeNodeAutoUpgradeRepair,
   allowedInstanceClasses,
+  awsRequiredTags,
+  gcpRequiredLabels,
+  kubernetesRequiredLabels,
 ];
