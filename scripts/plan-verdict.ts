@@ -1,5 +1,7 @@
 // The policy verdict of an offline plan: the whole pack (policies/all.ts) over the planned
 // resources with the stack's policy config, violations grouped by enforcement level.
+
+import type { PolicyPackConfig } from '@pulumi/policy';
 import { allPolicies, packEnforcementLevel } from '../policies/all.ts';
 import { evaluatePolicies, type PolicyViolation } from '../policies/lib/evaluate.ts';
 import { policyResourcesFromPlan } from '../policies/lib/from-plan.ts';
@@ -16,8 +18,20 @@ export interface PolicyVerdict {
   passed: boolean;
 }
 
-export async function policyVerdict(plan: Plan, root: string): Promise<PolicyVerdict> {
-  const { path, config } = readPolicyConfig(plan.stack, allPolicies, root);
+export interface StackPolicyConfig {
+  path?: string;
+  config: PolicyPackConfig;
+}
+
+/** The stack's policy config (policies/config/<stack>.json), checked; read it before planning. */
+export function stackPolicyConfig(stack: string, root: string): StackPolicyConfig {
+  return readPolicyConfig(stack, allPolicies, root);
+}
+
+export async function policyVerdict(
+  plan: Plan,
+  { path, config }: StackPolicyConfig,
+): Promise<PolicyVerdict> {
   const violations = await evaluatePolicies(allPolicies, policyResourcesFromPlan(plan.resources), {
     config,
     packEnforcementLevel,

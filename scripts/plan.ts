@@ -11,7 +11,12 @@ import {
   projectRoot,
 } from '../test/harness/pulumi/index.ts';
 import { countByType, renderTree } from '../test/harness/pulumi/plan-report.ts';
-import { type PolicyVerdict, policyVerdict, renderVerdict } from './plan-verdict.ts';
+import {
+  type PolicyVerdict,
+  policyVerdict,
+  renderVerdict,
+  stackPolicyConfig,
+} from './plan-verdict.ts';
 
 function printText(plan: Plan, verdict: PolicyVerdict): void {
   console.log(`Plan of stack ${plan.stack} (offline, mocked cloud; secrets are placeholders)\n`);
@@ -63,8 +68,10 @@ async function cli(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    // A bad policy config fails before anything is planned, as a bad stack config does.
+    const policyConfig = stackPolicyConfig(stack, projectRoot());
     const plan = await planStack(stack);
-    const verdict = await policyVerdict(plan, projectRoot());
+    const verdict = await policyVerdict(plan, policyConfig);
     (json ? printJson : printText)(plan, verdict);
     return verdict.passed ? 0 : 1;
   } catch (error) {

@@ -18,6 +18,13 @@ function isolatedDirections(policy: PolicyResource): string[] {
   return read(policy.props, 'spec.egress') === undefined ? ['Ingress'] : ['Ingress', 'Egress'];
 }
 
+/** Whether a policy denies a direction outright: it isolates it and allows nothing in it. */
+function denies(policy: PolicyResource, direction: string): boolean {
+  const rules = readArray(policy.props, direction === 'Ingress' ? 'spec.ingress' : 'spec.egress');
+  const allowsNothing = rules === undefined || (Array.isArray(rules) && rules.length === 0);
+  return allowsNothing && isolatedDirections(policy).includes(direction);
+}
+
 /**
  * Every namespace the stack creates has a default-deny NetworkPolicy: one that selects all its pods
  * and isolates ingress (and egress, with requireEgress), so only flows allowed by name get through.
@@ -50,14 +57,13 @@ export const k8sNamespaceNetworkPolicy: StackValidationPolicy = {
       const inNamespace = policies.filter(
         (policy) => read(policy.props, 'metadata.namespace') === name,
       );
-      if (inNamespace.some((policy) => read(policy.props, 'metadata.namespace') === unknown))
-        continue;
-      const denies = inNamespace.some(
+      // A policy whose namespace is unknown during preview may be the one: do not guess.
+      if (policies.some((policy) => read(policy.props, 'metadata.namespace') === unknown)) continue;
+      const hasDefaultDeny = inNamespace.some(
         (policy) =>
-          selectsAllPods(policy) &&
-          wanted.every((direction) => isolatedDirections(policy).includes(direction)),
+          selectsAllPods(policy) && wanted.every((direction) => denies(policy, direction)),
       );
-      if (!denies) {
+      if (!hasDefaultDeny) {
         report(
           `namespace ${name} has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [${wanted.join(', ')}])` +
             (inNamespace.length ? `; it has ${inNamespace.length} other NetworkPolicy(ies)` : ''),
