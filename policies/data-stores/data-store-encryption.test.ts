@@ -9,13 +9,9 @@ describe('data-store-encryption', () => {
   it('passes encrypted stores as edgeplane builds them', async () => {
     expect(await check(aws.rdsInstance, { storageEncrypted: true })).toEqual([]);
     expect(await check(aws.rdsCluster, { storageEncrypted: true })).toEqual([]);
-    expect(
-      await check(aws.elasticacheReplicationGroup, {
-        atRestEncryptionEnabled: true,
-        transitEncryptionEnabled: true,
-        transitEncryptionMode: 'required',
-      }),
-    ).toEqual([]);
+    expect(await check(aws.elasticacheReplicationGroup, { atRestEncryptionEnabled: true })).toEqual(
+      [],
+    );
     expect(
       await check(gcp.sqlInstance, {
         settings: { ipConfiguration: { sslMode: 'ENCRYPTED_ONLY' } },
@@ -24,37 +20,20 @@ describe('data-store-encryption', () => {
     expect(
       await check(gcp.sqlInstance, { settings: { ipConfiguration: { requireSsl: true } } }),
     ).toEqual([]);
-    expect(
-      await check(gcp.redisInstance, { transitEncryptionMode: 'SERVER_AUTHENTICATION' }),
-    ).toEqual([]);
-    expect(
-      await check(gcp.redisCluster, {
-        transitEncryptionMode: 'TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION',
-      }),
-    ).toEqual([]);
   });
 
   it('fails unencrypted stores, naming the setting to change', async () => {
     expect(await check(aws.rdsInstance, { storageEncrypted: false })).toEqual([
-      expect.stringMatching(/^mandatory: RDS storage is not encrypted: set storageEncrypted: true/),
+      'mandatory: RDS storage is not encrypted: set storageEncrypted: true (it cannot be changed later).',
     ]);
     // The provider's default is unencrypted: leaving it out is a violation too.
     expect(await check(aws.rdsCluster, {})).toEqual([
       expect.stringMatching(/^mandatory: Aurora storage is not encrypted/),
     ]);
     expect(await check(aws.elasticacheReplicationGroup, {})).toEqual([
-      expect.stringContaining('atRestEncryptionEnabled: true'),
-      expect.stringContaining('transitEncryptionEnabled: true'),
+      expect.stringContaining('set atRestEncryptionEnabled: true'),
     ]);
-    expect(
-      await check(aws.elasticacheReplicationGroup, {
-        atRestEncryptionEnabled: true,
-        transitEncryptionEnabled: true,
-        transitEncryptionMode: 'preferred',
-      }),
-    ).toEqual([expect.stringContaining("set it to 'required'")]);
     expect(await check(aws.elasticacheCluster, { engine: 'redis' })).toEqual([
-      expect.stringContaining('transitEncryptionEnabled: true'),
       expect.stringContaining('use an aws.elasticache.ReplicationGroup'),
     ]);
     expect(
@@ -63,14 +42,33 @@ describe('data-store-encryption', () => {
       }),
     ).toEqual([expect.stringContaining("sslMode: 'ENCRYPTED_ONLY'")]);
     expect(await check(gcp.sqlInstance, {})).toHaveLength(1);
-    expect(await check(gcp.redisInstance, { transitEncryptionMode: 'DISABLED' })).toEqual([
-      expect.stringContaining("'SERVER_AUTHENTICATION'"),
+    expect(
+      await check(aws.rdsParameterGroup, {
+        family: 'postgres17',
+        parameters: [{ name: 'rds.force_ssl', value: '0' }],
+      }),
+    ).toEqual([
+      "mandatory: This parameter group lets clients connect without TLS: set rds.force_ssl to '1'.",
     ]);
-    expect(await check(gcp.redisCluster, {})).toHaveLength(1);
   });
 
-  it('leaves replication group members to their group and ignores other types', async () => {
+  it('passes parameter groups that keep TLS forced', async () => {
+    expect(
+      await check(aws.rdsParameterGroup, {
+        family: 'postgres17',
+        parameters: [{ name: 'rds.force_ssl', value: '1' }],
+      }),
+    ).toEqual([]);
+    expect(await check(aws.rdsClusterParameterGroup, { family: 'aurora-postgresql16' })).toEqual(
+      [],
+    );
+    expect(await check(aws.rdsParameterGroup, { parameters: unknownDuringPreview })).toEqual([]);
+  });
+
+  it('leaves replication group members to their group, Redis in transit to redis-tls, other types alone', async () => {
     expect(await check(aws.elasticacheCluster, { replicationGroupId: 'group' })).toEqual([]);
+    expect(await check(aws.elasticacheCluster, { engine: 'memcached' })).toEqual([]);
+    expect(await check(gcp.redisInstance, { transitEncryptionMode: 'DISABLED' })).toEqual([]);
     expect(await check('aws:s3/bucket:Bucket', { storageEncrypted: false })).toEqual([]);
   });
 
@@ -78,15 +76,13 @@ describe('data-store-encryption', () => {
     const unknowns = {
       storageEncrypted: unknownDuringPreview,
       atRestEncryptionEnabled: unknownDuringPreview,
-      transitEncryptionEnabled: unknownDuringPreview,
-      transitEncryptionMode: unknownDuringPreview,
       settings: unknownDuringPreview,
     };
     for (const type of [
       aws.rdsInstance,
+      aws.rdsCluster,
       aws.elasticacheReplicationGroup,
       gcp.sqlInstance,
-      gcp.redisInstance,
     ]) {
       expect(await check(type, unknowns)).toEqual([]);
     }

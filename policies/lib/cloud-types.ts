@@ -5,6 +5,8 @@ export const aws = {
   rdsInstance: 'aws:rds/instance:Instance',
   rdsCluster: 'aws:rds/cluster:Cluster',
   rdsClusterInstance: 'aws:rds/clusterInstance:ClusterInstance',
+  rdsParameterGroup: 'aws:rds/parameterGroup:ParameterGroup',
+  rdsClusterParameterGroup: 'aws:rds/clusterParameterGroup:ClusterParameterGroup',
   elasticacheReplicationGroup: 'aws:elasticache/replicationGroup:ReplicationGroup',
   elasticacheCluster: 'aws:elasticache/cluster:Cluster',
   eksCluster: 'aws:eks/cluster:Cluster',
