@@ -1,28 +1,27 @@
-// Test helpers for single-resource policy cases: a hand-built resource and the violations one policy
-// reports on it, run the way the engine runs them (lib/evaluate.ts).
-import type { PolicyPackConfig, ResourceValidationPolicy } from '@pulumi/policy';
-import { runResourcePolicy } from './evaluate.ts';
+// The cloud policies' test cases in one line each: a hand-built resource named `subject`, and the
+// `level: message` of every violation one policy reports on it (lib/testing.ts runs it as the engine
+// would).
+import type { ResourceValidationPolicy } from '@pulumi/policy';
+import type { PolicyConfigEntry } from './evaluate.ts';
 import type { PolicyResourceInput } from './resources.ts';
+import { resource, unknownValue, violationsOf } from './testing.ts';
 
 /** What the engine sends for a value that is unknown during preview (all types alike). */
-export const unknownDuringPreview = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+export const unknownDuringPreview = unknownValue;
 
 export function resourceOf(
   type: string,
   props: Record<string, unknown>,
-  extra: Partial<PolicyResourceInput> = {},
+  extra: Partial<Omit<PolicyResourceInput, 'type' | 'props'>> = {},
 ): PolicyResourceInput {
-  const name = extra.name ?? 'subject';
-  return { type, name, urn: `urn:pulumi:test::edgeplane::${type}::${name}`, props, ...extra };
+  return resource(type, props, { name: 'subject', ...extra });
 }
 
-/** `level: message` of every violation the policy reports on the resource. */
 export async function verdicts(
   policy: ResourceValidationPolicy,
-  resource: PolicyResourceInput,
-  config?: PolicyPackConfig[string],
+  subject: PolicyResourceInput,
+  config?: PolicyConfigEntry,
 ): Promise<string[]> {
-  const options = config === undefined ? {} : { config: { [policy.name]: config } };
-  const violations = await runResourcePolicy(policy, resource, options);
+  const violations = await violationsOf(policy, subject, config);
   return violations.map((violation) => `${violation.enforcementLevel}: ${violation.message}`);
 }
