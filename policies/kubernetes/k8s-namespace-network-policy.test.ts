@@ -22,9 +22,7 @@ describe('k8s-namespace-network-policy', () => {
     expect(
       await check([namespace('a'), networkPolicy('a', { podSelector: { matchLabels: {} } })]),
     ).toEqual([]);
-    for (const stack of ['k3s-dev', 'aws-prod', 'gcp-staging']) {
-      expect(await violationsInPlan(k8sNamespaceNetworkPolicy, stack)).toEqual([]);
-    }
+    expect(await violationsInPlan(k8sNamespaceNetworkPolicy, 'k3s-dev')).toEqual([]);
   });
 
   it('fails a namespace with no policy, or only policies that allow or select some pods', async () => {
@@ -48,7 +46,7 @@ describe('k8s-namespace-network-policy', () => {
   it('requires Egress isolation too with requireEgress', async () => {
     const resources = [namespace('a'), networkPolicy('a', denyIngress)];
     expect(await check(resources, { requireEgress: true })).toEqual([
-      'namespace a has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress])',
+      'namespace a has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]); it has 1 other NetworkPolicy(ies)',
     ]);
     expect(
       await check(

@@ -22,9 +22,7 @@ describe('k8s-pdb-allows-disruption', () => {
     expect(await check(deployment(undefined, 3), pdb({ maxUnavailable: 1 }))).toEqual([]);
     expect(await check(deployment(undefined, 3), pdb({ minAvailable: 2 }))).toEqual([]);
     expect(await check(deployment(undefined, 1), hpa(3), pdb({ minAvailable: 2 }))).toEqual([]);
-    for (const stack of ['k3s-dev', 'aws-prod', 'gcp-staging']) {
-      expect(await violationsInPlan(k8sPdbAllowsDisruption, stack)).toEqual([]);
-    }
+    expect(await violationsInPlan(k8sPdbAllowsDisruption, 'k3s-dev')).toEqual([]);
   });
 
   it('fails budgets that block every eviction', async () => {
@@ -35,7 +33,7 @@ describe('k8s-pdb-allows-disruption', () => {
       'PodDisruptionBudget edgeplane/app sets minAvailable 100%: no pod can ever be evicted',
     ]);
     expect(await check(deployment(undefined, 2), pdb({ minAvailable: 2 }))).toEqual([
-      expect.stringContaining('sets minAvailable 2 for app, which runs 2 replica(s)'),
+      expect.stringContaining('sets minAvailable 2 for edgeplane/app, which runs 2 replica(s)'),
     ]);
     const [violation] = await stackViolationsOf(k8sPdbAllowsDisruption, [
       deployment(undefined, 5),

@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
-import { longRunningTypes, podSpecPaths } from '../lib/pods.ts';
+import { longRunningTypes, podSpecPaths, workloadName } from '../lib/pods.ts';
 import { read, readStringMap, unknown } from '../lib/props.ts';
 
 /** Replicas a workload runs at least: its HPA's minReplicas when one targets it, else spec.replicas (1 by default). */
@@ -77,7 +77,7 @@ export const k8sPdbAllowsDisruption: StackValidationPolicy = {
         const replicas = minimumReplicas(workload, args.resources);
         if (replicas !== undefined && minAvailable >= replicas) {
           report(
-            `PodDisruptionBudget ${name} sets minAvailable ${minAvailable} for ${workload.name}, which runs ${replicas} replica(s): no pod can be evicted; use maxUnavailable: 1`,
+            `PodDisruptionBudget ${name} sets minAvailable ${minAvailable} for ${workloadName(workload.props, workload.name)}, which runs ${replicas} replica(s): no pod can be evicted; use maxUnavailable: 1`,
             pdb.urn,
           );
         }

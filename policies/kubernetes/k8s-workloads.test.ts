@@ -35,9 +35,8 @@ describe('Kubernetes workload policies', () => {
       expect(await violationsOf(policy, deployment({}))).toEqual([]);
       expect(await violationsOf(policy, deployment(unknownValue as never))).toEqual([]);
       expect(await violationsOf(policy, deployment(podSpec(unknownValue as never)))).toEqual([]);
-      for (const stack of ['k3s-dev', 'aws-prod', 'gcp-staging']) {
-        expect(await violationsInPlan(policy, stack)).toEqual([]);
-      }
+      // k3s-dev runs every kind of workload edgeplane has (runtime, in-cluster stores, Jaeger).
+      expect(await violationsInPlan(policy, 'k3s-dev')).toEqual([]);
     },
   );
 

@@ -30,9 +30,7 @@ describe('no-plaintext-secrets', () => {
       ),
     ).toEqual([]);
     expect(await messages(configMap({ 'dashboard.json': '{"title":"edge"}' }))).toEqual([]);
-    for (const stack of ['k3s-dev', 'aws-prod', 'gcp-staging']) {
-      expect(await violationsInPlan(noPlaintextSecrets, stack)).toEqual([]);
-    }
+    expect(await violationsInPlan(noPlaintextSecrets, 'k3s-dev')).toEqual([]);
   });
 
   it('fails credentials as literal env values, password URLs, private keys and access keys', async () => {
