@@ -19,6 +19,8 @@ export interface ClusterNamespaceArgs {
   podSecurity?: 'restricted' | 'baseline' | 'privileged';
   /** Flows into the namespace that stay allowed past its default-deny policy. */
   allowIngress?: IngressRule[];
+  /** false when the caller writes the namespace's own default-deny and allow policies. */
+  defaultDeny?: boolean;
 }
 
 export function clusterNamespace(
@@ -41,6 +43,7 @@ export function clusterNamespace(
     },
     { ...opts, provider: args.cluster.provider },
   );
+  if (args.defaultDeny === false) return namespace;
   isolateNamespace(
     resourceName,
     {
