@@ -44,7 +44,8 @@ export const k8sNamespaceNetworkPolicy: StackValidationPolicy = {
     },
   },
   validateStack: (args, report) => {
-    const { requireEgress } = args.getConfig<{ requireEgress: boolean }>();
+    // Defaults in code too: a pack served without the CLI's config gets {} from getConfig().
+    const { requireEgress = false } = args.getConfig<{ requireEgress?: boolean }>();
     const wanted = requireEgress ? ['Ingress', 'Egress'] : ['Ingress'];
     const policies = args.resources.filter(
       (r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy',

@@ -29,7 +29,8 @@ export const noPlaintextSecrets: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, report) => {
-    const { allowedNames } = args.getConfig<Config>();
+    // Defaults in code too: a pack served without the CLI's config gets {} from getConfig().
+    const { allowedNames = [] } = args.getConfig<Partial<Config>>();
     const check = (where: string, name: string, value: string) => {
       if (value === '' || allowedNames.includes(name)) return;
       const kind = credentialIn(value);

@@ -27,7 +27,8 @@ export const noDefaultProvider: StackValidationPolicy = {
     },
   },
   validateStack: (args, report) => {
-    const { exemptPackages } = args.getConfig<Config>();
+    // Defaults in code too: a pack served without the CLI's config gets {} from getConfig().
+    const { exemptPackages = [] } = args.getConfig<Partial<Config>>();
     for (const resource of args.resources) {
       const provider = resource.provider;
       if (!provider || !isDefaultProvider(provider)) continue;

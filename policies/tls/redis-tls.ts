@@ -88,7 +88,8 @@ export const redisTls: ResourceValidationPolicy = {
         return;
       }
     }
-    const { allowPlaintextHosts } = args.getConfig<RedisTlsConfig>();
+    // Defaults in code too: a pack served without the CLI's config gets {} from getConfig().
+    const { allowPlaintextHosts = [] } = args.getConfig<Partial<RedisTlsConfig>>();
     for (const [path, value] of connectionStrings(type, props)) {
       for (const match of value.matchAll(plaintextUrl)) {
         const host = match[1] ?? '';
