@@ -11,7 +11,7 @@ import {
   environmentOf,
   environments,
 } from '../lib/environment.ts';
-import { readArray } from '../lib/props.ts';
+import { readArray, unknown } from '../lib/props.ts';
 
 /** Resource types whose loss loses data: the default of the policy's `types`. */
 export const defaultProtectedTypes = [
@@ -59,9 +59,9 @@ export const prodProtect: ResourceValidationPolicy = {
     const settings = args.getConfig<ProtectSettings>();
     if (!(settings.types ?? defaultProtectedTypes).includes(args.type)) return;
     if (args.type === kubernetes.statefulSet) {
+      // A StatefulSet without volume claim templates keeps no data of its own.
       const templates = readArray(args.props, 'spec.volumeClaimTemplates');
-      if (Array.isArray(templates) && templates.length === 0) return;
-      if (templates === undefined) return;
+      if (templates !== unknown && (templates ?? []).length === 0) return;
     }
     const environment = environmentOf(args) ?? 'prod';
     if (!(settings.environments ?? ['prod']).includes(environment)) return;
