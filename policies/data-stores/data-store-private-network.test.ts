@@ -39,6 +39,12 @@ describe('data-store-private-network', () => {
       expect.stringContaining('set dbSubnetGroupName'),
     ]);
     expect(await check(aws.rdsClusterInstance, { publiclyAccessible: true })).toHaveLength(1);
+    expect(await check(aws.rdsCluster, {})).toEqual([
+      expect.stringContaining('Aurora cluster has no DB subnet group'),
+    ]);
+    expect(await check(aws.elasticacheCluster, { engine: 'memcached' })).toEqual([
+      expect.stringContaining('ElastiCache cluster has no subnet group'),
+    ]);
     expect(await check(aws.elasticacheReplicationGroup, {})).toEqual([
       expect.stringContaining('set subnetGroupName'),
     ]);

@@ -11,7 +11,7 @@ const worldCidrs = ['0.0.0.0/0', '::/0'];
 export const dataStorePrivateNetwork: ResourceValidationPolicy = {
   name: 'data-store-private-network',
   description:
-    'Managed databases and caches have no public address and live in a private network: RDS not publicly accessible and in a DB subnet group, ElastiCache in a subnet group, Cloud SQL on a private IP only with no authorized network open to the world, Memorystore through private services access. Mandatory: the stores are only ever reached from inside the VPC.',
+    'Managed databases and caches have no public address and live in a private network: RDS and Aurora not publicly accessible and in a DB subnet group, ElastiCache in a subnet group, Cloud SQL on a private IP only with no authorized network open to the world, Memorystore through private services access. Mandatory: the stores are only ever reached from inside the VPC.',
   enforcementLevel: 'mandatory',
   validateResource: validateTypes({
     [aws.rdsInstance]: (props, report) => {
@@ -24,6 +24,12 @@ export const dataStorePrivateNetwork: ResourceValidationPolicy = {
           "RDS instance has no DB subnet group, so it lands in the region's default VPC: set dbSubnetGroupName to a group of private subnets.",
         );
     },
+    [aws.rdsCluster]: (props, report) => {
+      if (read(props, 'dbSubnetGroupName') === undefined)
+        report(
+          "Aurora cluster has no DB subnet group, so it lands in the region's default VPC: set dbSubnetGroupName to a group of private subnets.",
+        );
+    },
     [aws.rdsClusterInstance]: (props, report) => {
       if (read(props, 'publiclyAccessible') === true)
         report('Aurora instance is publicly accessible: set publiclyAccessible: false.');
@@ -32,6 +38,14 @@ export const dataStorePrivateNetwork: ResourceValidationPolicy = {
       if (read(props, 'subnetGroupName') === undefined)
         report(
           "ElastiCache has no subnet group, so it lands in the region's default VPC: set subnetGroupName to a group of private subnets.",
+        );
+    },
+    [aws.elasticacheCluster]: (props, report) => {
+      // A member of a replication group is placed by its group.
+      if (read(props, 'replicationGroupId') !== undefined) return;
+      if (read(props, 'subnetGroupName') === undefined)
+        report(
+          "ElastiCache cluster has no subnet group, so it lands in the region's default VPC: set subnetGroupName to a group of private subnets.",
         );
     },
     [gcp.sqlInstance]: (props, report) => {

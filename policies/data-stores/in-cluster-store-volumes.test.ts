@@ -82,6 +82,29 @@ describe('in-cluster-store-volumes', () => {
     ]);
   });
 
+  it('checks standalone claims the same way', async () => {
+    const claim = (environment: string, spec: Record<string, unknown>) =>
+      resourceOf(kubernetes.persistentVolumeClaim, {
+        metadata: { name: 'uploads', labels: { 'edgeplane.dev/environment': environment } },
+        spec,
+      });
+    expect(
+      await verdicts(inClusterStoreVolumes, claim('prod', { storageClassName: 'gp3' })),
+    ).toEqual([]);
+    expect(await verdicts(inClusterStoreVolumes, claim('prod', {}))).toEqual([
+      expect.stringMatching(/^advisory: Volume claim 'uploads' names no storageClassName/),
+    ]);
+    expect(
+      await verdicts(inClusterStoreVolumes, claim('staging', { storageClassName: 'local-path' })),
+    ).toEqual([expect.stringContaining("Volume claim 'uploads' uses 'local-path' in staging")]);
+    expect(
+      await verdicts(
+        inClusterStoreVolumes,
+        claim('prod', { storageClassName: unknownDuringPreview }),
+      ),
+    ).toEqual([]);
+  });
+
   it('does not fail or crash on values unknown during preview', async () => {
     expect(
       await verdicts(

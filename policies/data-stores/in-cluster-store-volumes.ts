@@ -25,10 +25,43 @@ interface VolumeSettings {
   nodeLocalStorageClasses?: string[];
 }
 
+/** A claim's (or claim template's) spec names a class, and outside dev not a node-local one. */
+function checkClaim(
+  name: string,
+  spec: unknown,
+  environment: Environment,
+  nodeLocal: readonly string[],
+  report: (message: string) => void,
+): void {
+  const storageClass = read(spec, 'storageClassName');
+  if (storageClass === unknown) return;
+  if (typeof storageClass !== 'string' || storageClass === '')
+    report(
+      `${name} names no storageClassName: the cluster's default class decides how the data is stored; name an encrypted class (e.g. gp3 with encrypted: 'true').`,
+    );
+  else if (environment !== 'dev' && nodeLocal.includes(storageClass))
+    report(
+      `${name} uses '${storageClass}' in ${environment}: data sits unencrypted on one node's disk and is lost with it; use a replicated, encrypted class or a managed store.`,
+    );
+}
+
+function settingsOf(args: Parameters<typeof environmentOf>[0]) {
+  const settings = args.getConfig<VolumeSettings>();
+  return {
+    environment: environmentOf(args) ?? 'prod',
+    nodeLocal: settings.nodeLocalStorageClasses ?? defaultNodeLocalStorageClasses,
+  };
+}
+
+const nameOf = (kind: string, props: unknown) => {
+  const name = read(props, 'metadata.name');
+  return `${kind} '${typeof name === 'string' ? name : '(unnamed)'}'`;
+};
+
 export const inClusterStoreVolumes: ResourceValidationPolicy = {
   name: 'in-cluster-store-volumes',
   description:
-    "In-cluster data stores keep their data on durable, encrypted volumes: every StatefulSet volumeClaimTemplate names a storageClassName, claims are retained when the StatefulSet is deleted, EBS StorageClasses set encrypted: 'true', and outside dev no claim uses a node-local class (local-path, hostpath). This is not a backup: use a managed database or a backup tool for that. Advisory: in-cluster stores are for dev and small installs.",
+    "In-cluster data stores keep their data on durable, encrypted volumes: every StatefulSet volumeClaimTemplate and PersistentVolumeClaim names a storageClassName, claims are retained when the StatefulSet is deleted, EBS StorageClasses set encrypted: 'true', and outside dev no claim uses a node-local class (local-path, hostpath). This is not a backup: use a managed database or a backup tool for that. Advisory: in-cluster stores are for dev and small installs.",
   enforcementLevel: 'advisory',
   configSchema: {
     properties: {
@@ -46,27 +79,25 @@ export const inClusterStoreVolumes: ResourceValidationPolicy = {
     [kubernetes.statefulSet]: (props, report, args) => {
       const templates = readArray(props, 'spec.volumeClaimTemplates');
       if (templates === unknown || templates === undefined || templates.length === 0) return;
-      const settings = args.getConfig<VolumeSettings>();
-      const nodeLocal = settings.nodeLocalStorageClasses ?? defaultNodeLocalStorageClasses;
-      const environment = environmentOf(args) ?? 'prod';
+      const { environment, nodeLocal } = settingsOf(args);
       for (const template of templates) {
-        const claim = read(template, 'metadata.name');
-        const name = typeof claim === 'string' ? claim : '(unnamed)';
-        const storageClass = read(template, 'spec.storageClassName');
-        if (storageClass === unknown) continue;
-        if (typeof storageClass !== 'string' || storageClass === '')
-          report(
-            `Volume claim template '${name}' names no storageClassName: the cluster's default class decides how the data is stored; name an encrypted class (e.g. gp3 with encrypted: 'true').`,
-          );
-        else if (environment !== 'dev' && nodeLocal.includes(storageClass))
-          report(
-            `Volume claim template '${name}' uses '${storageClass}' in ${environment}: data sits unencrypted on one node's disk and is lost with it; use a replicated, encrypted class or a managed store.`,
-          );
+        const name = nameOf('Volume claim template', template);
+        checkClaim(name, read(template, 'spec'), environment, nodeLocal, report);
       }
       if (read(props, 'spec.persistentVolumeClaimRetentionPolicy.whenDeleted') === 'Delete')
         report(
           "Deleting this StatefulSet deletes its volumes: set spec.persistentVolumeClaimRetentionPolicy.whenDeleted: 'Retain'.",
         );
+    },
+    [kubernetes.persistentVolumeClaim]: (props, report, args) => {
+      const { environment, nodeLocal } = settingsOf(args);
+      checkClaim(
+        nameOf('Volume claim', props),
+        read(props, 'spec'),
+        environment,
+        nodeLocal,
+        report,
+      );
     },
     [kubernetes.storageClass]: (props, report) => {
       const provisioner = read(props, 'provisioner');
