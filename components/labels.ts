@@ -7,3 +7,6 @@ export function standardLabels(component: string, environment: string): Record<s
     'edgeplane.dev/environment': environment,
   };
 }
+
+/** Marks a LoadBalancer Service as one of the CDN's public entries (the only ones policy allows). */
+export const entryLabel = 'edgeplane.dev/entry';

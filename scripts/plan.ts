@@ -1,10 +1,24 @@
-// npm run plan -- <stack> [--json]: plans an example stack offline under the recording mocks and
-// prints the resource tree and a count per type. A config error exits 1 with its message.
+// npm run plan -- <stack> [--json]: plans an example stack offline under the recording mocks,
+// prints the resource tree, a count per type and the outputs, then runs the policy pack over the
+// planned resources and prints its verdict. Exits 1 on a stack or policy config error (with its
+// message) and on a mandatory policy violation.
+import { PolicyConfigError } from '../policies/lib/pack-config.ts';
 import { StackConfigError } from '../stacks/config.ts';
-import { exampleStackNames, type Plan, planStack } from '../test/harness/pulumi/index.ts';
+import {
+  exampleStackNames,
+  type Plan,
+  planStack,
+  projectRoot,
+} from '../test/harness/pulumi/index.ts';
 import { countByType, renderTree } from '../test/harness/pulumi/plan-report.ts';
+import {
+  type PolicyVerdict,
+  policyVerdict,
+  renderVerdict,
+  stackPolicyConfig,
+} from './plan-verdict.ts';
 
-function printText(plan: Plan): void {
+function printText(plan: Plan, verdict: PolicyVerdict): void {
   console.log(`Plan of stack ${plan.stack} (offline, mocked cloud; secrets are placeholders)\n`);
   for (const line of renderTree(plan.resources)) console.log(line);
   console.log('\nResources by type:');
@@ -17,9 +31,11 @@ function printText(plan: Plan): void {
     const shown = plan.secretOutputs.includes(name) ? '[secret]' : JSON.stringify(value);
     console.log(`  ${name}: ${shown}`);
   }
+  console.log('');
+  for (const line of renderVerdict(verdict)) console.log(line);
 }
 
-function printJson(plan: Plan): void {
+function printJson(plan: Plan, verdict: PolicyVerdict): void {
   const outputs = Object.fromEntries(
     Object.entries(plan.outputs).map(([name, value]) => [
       name,
@@ -29,7 +45,13 @@ function printJson(plan: Plan): void {
   const resources = plan.resources.map(({ inputs: _inputs, ...rest }) => rest);
   console.log(
     JSON.stringify(
-      { stack: plan.stack, resources, outputs, counts: countByType(plan.resources) },
+      {
+        stack: plan.stack,
+        resources,
+        outputs,
+        counts: countByType(plan.resources),
+        policies: verdict,
+      },
       null,
       2,
     ),
@@ -46,11 +68,14 @@ async function cli(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    // A bad policy config fails before anything is planned, as a bad stack config does.
+    const policyConfig = stackPolicyConfig(stack, projectRoot());
     const plan = await planStack(stack);
-    (json ? printJson : printText)(plan);
-    return 0;
+    const verdict = await policyVerdict(plan, policyConfig);
+    (json ? printJson : printText)(plan, verdict);
+    return verdict.passed ? 0 : 1;
   } catch (error) {
-    if (error instanceof StackConfigError) {
+    if (error instanceof StackConfigError || error instanceof PolicyConfigError) {
       console.error(error.message);
       return 1;
     }

@@ -1,6 +1,10 @@
 // The top component of every stack: everything a stack creates is parented to it, so
-// `pulumi stack --show-urns` reads as one tree per deployment.
+// `pulumi stack --show-urns` reads as one tree per deployment. It also hands its descendants
+// explicit providers for the packages that need no settings (random, and command where k3s is
+// installed over SSH), so nothing runs on a default provider (policy no-default-provider).
+import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
 import type { Cloud, Environment, StackConfig } from './config.ts';
 
 export interface EdgeplaneStackArgs {
@@ -25,7 +29,12 @@ export class EdgeplaneStack extends pulumi.ComponentResource {
   public readonly regions: string[];
 
   constructor(name: string, args: EdgeplaneStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(`edgeplane:stack:${capitalize(args.config.cloud)}`, name, {}, opts);
+    // Created before the component (they cannot be its children), inherited by every descendant.
+    const providers: pulumi.ProviderResource[] = [new random.Provider(`${name}-random`, {})];
+    if (args.config.k3s?.mode === 'install') {
+      providers.push(new command.Provider(`${name}-command`, {}));
+    }
+    super(`edgeplane:stack:${capitalize(args.config.cloud)}`, name, {}, { ...opts, providers });
     const { config } = args;
     this.cloud = config.cloud;
     this.environment = config.environment;

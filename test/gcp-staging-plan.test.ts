@@ -77,8 +77,12 @@ describe('gcp-staging plan', () => {
   it('gives every resource a unique name and parents everything under the stack component', () => {
     const urns = plan.resources.map((resource) => resource.urn);
     expect(new Set(urns).size).toBe(urns.length);
-    const top = plan.resources.find((resource) => resource.type === 'edgeplane:stack:Gcp');
-    expect(plan.resources.filter((resource) => !resource.parent)).toEqual([top]);
+    const roots = plan.resources.filter((resource) => !resource.parent);
+    // The random provider is created before the stack component, which hands it down.
+    expect(roots.map((resource) => `${resource.type} ${resource.name}`)).toEqual([
+      'pulumi:providers:random gcp-staging-random',
+      'edgeplane:stack:Gcp gcp-staging',
+    ]);
   });
 
   it('creates each regional GCP resource with its own region provider', () => {

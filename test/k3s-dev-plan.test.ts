@@ -92,9 +92,14 @@ describe('k3s-dev plan', () => {
     expect([...used]).toEqual([providers[0]?.urn]);
   });
 
-  it('parents every resource under the stack component', () => {
-    const top = plan.resources.find((resource) => resource.type === 'edgeplane:stack:K3s');
-    expect(plan.resources.filter((resource) => !resource.parent)).toEqual([top]);
+  it('parents every resource under the stack component, except the providers it hands down', () => {
+    const roots = plan.resources.filter((resource) => !resource.parent);
+    // Providers of packages with no settings, created before the stack component that hands them down.
+    expect(roots.map((resource) => `${resource.type} ${resource.name}`)).toEqual([
+      'pulumi:providers:random k3s-dev-random',
+      'pulumi:providers:command k3s-dev-command',
+      'edgeplane:stack:K3s k3s-dev',
+    ]);
   });
 
   it('runs every workload with limits, probes and a restrictive security context', () => {

@@ -1,6 +1,6 @@
 // `npm run plan -- <stack>`, run as a user runs it: a real Node process on the real files.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countByType, renderTree } from './harness/pulumi/plan-report.ts';
@@ -29,13 +29,27 @@ describe('plan command', () => {
     expect(stdout).toContain('homeRegion: "home-lab"');
   });
 
-  it('prints JSON for machines', () => {
+  it('prints JSON for machines, with the policy verdict', () => {
     const { status, stdout } = plan(['aws-prod', '--json']);
     expect(status).toBe(0);
     const parsed = JSON.parse(stdout);
     expect(parsed.stack).toBe('aws-prod');
     expect(parsed.resources.map((resource: { type: string }) => resource.type)).toContain(
       'edgeplane:stack:Aws',
+    );
+    expect(parsed.policies).toMatchObject({
+      config: 'policies/config/aws-prod.json',
+      passed: true,
+      mandatory: [],
+    });
+    expect(parsed.policies.policies).toBeGreaterThan(20);
+  });
+
+  it('prints the policy verdict of the pack, grouped by level', () => {
+    const { status, stdout } = plan(['k3s-dev']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(
+      /\nPolicy verdict: PASSED \(\d+ policies of the edgeplane pack; config policies\/config\/k3s-dev.json\)\n {2}mandatory: 0\n {2}advisory: \d+\n/,
     );
   });
 
@@ -59,6 +73,64 @@ describe('plan command', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('in a copy of the project with its own policy config', () => {
+    let dir = '';
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'edgeplane-plan-'));
+      copyFileSync(join(root, 'Pulumi.yaml'), join(dir, 'Pulumi.yaml'));
+      copyFileSync(join(root, 'Pulumi.k3s-dev.yaml'), join(dir, 'Pulumi.k3s-dev.yaml'));
+      mkdirSync(join(dir, 'policies', 'config'), { recursive: true });
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const config = (json: string) =>
+      writeFileSync(join(dir, 'policies', 'config', 'k3s-dev.json'), json);
+
+    it('exits 1 on a mandatory violation, naming policy, resource and message', () => {
+      // Without k3s-dev's allowance for its in-cluster Redis, plaintext redis:// is a violation.
+      config('{}');
+      const text = plan(['k3s-dev'], dir);
+      expect(text.status).toBe(1);
+      expect(text.stdout).toContain('Policy verdict: FAILED');
+      expect(text.stdout).toContain('  mandatory: 1\n');
+      expect(text.stdout).toContain(
+        '    [redis-tls] kubernetes:core/v1:Secret  home-lab-edgeplane-origin-credentials\n',
+      );
+      expect(text.stdout).toContain('with plaintext redis://; use rediss://');
+      const json = plan(['k3s-dev', '--json'], dir);
+      expect(json.status).toBe(1);
+      expect(JSON.parse(json.stdout).policies).toMatchObject({
+        passed: false,
+        mandatory: [
+          {
+            policyName: 'redis-tls',
+            enforcementLevel: 'mandatory',
+            resourceType: 'kubernetes:core/v1:Secret',
+            resourceName: 'home-lab-edgeplane-origin-credentials',
+          },
+        ],
+      });
+    });
+
+    it('reports a waived policy as advisory and passes', () => {
+      config('{"redis-tls": "advisory"}');
+      const { status, stdout } = plan(['k3s-dev'], dir);
+      expect(status).toBe(0);
+      expect(stdout).toContain('  mandatory: 0\n  advisory: 1\n    [redis-tls]');
+    });
+
+    it('exits 1 with the key when the policy config is bad, before planning anything', () => {
+      config('{"redis-tls": {"allowPlaintextHost": ["*.svc"]}}');
+      const { status, stdout, stderr } = plan(['k3s-dev'], dir);
+      expect(status).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(
+        'policies/config/k3s-dev.json: redis-tls.allowPlaintextHost: not a setting of redis-tls (settings: allowPlaintextHosts)',
+      );
+      config('{"no-such-policy": "disabled"}');
+      expect(plan(['k3s-dev'], dir).stderr).toContain('no policy named "no-such-policy"');
+    });
   });
 
   it('names the example stacks when the stack does not exist', () => {

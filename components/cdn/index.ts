@@ -51,7 +51,8 @@ export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
     const resourceName = (kubernetesName: string) => `${name}-${kubernetesName}`;
     const namespace = clusterNamespace(
       resourceName(namespaces.cdn),
-      { cluster, name: namespaces.cdn, component: 'cdn', environment },
+      // network-policies.ts holds this namespace's own default-deny (ingress and egress) and allows.
+      { cluster, name: namespaces.cdn, component: 'cdn', environment, defaultDeny: false },
       k8sOpts,
     );
     const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };

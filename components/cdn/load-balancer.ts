@@ -4,6 +4,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import { ports } from '../../runtime/contract.ts';
+import { entryLabel } from '../labels.ts';
 
 export interface LoadBalancerEntryArgs {
   namespace: pulumi.Input<string>;
@@ -27,7 +28,7 @@ export function loadBalancerEntry(
       metadata: {
         name,
         namespace: args.namespace,
-        labels: args.labels,
+        labels: { ...args.labels, [entryLabel]: 'true' },
         annotations: args.annotations,
       },
       spec: {

@@ -32,6 +32,7 @@ function program(overrides: Partial<EksClusterArgs> = {}, natPerZone = true) {
       publicAccessCidrs: [],
       logRetentionDays: 90,
       tags: { 'edgeplane:stack': 'test' },
+      environment: 'staging',
       ...overrides,
     });
   };
@@ -225,6 +226,13 @@ describe('EksCluster', () => {
     expect(cluster.storageClassName).toBe('gp3');
     const storageClass = only(resources, 'kubernetes:storage.k8s.io/v1:StorageClass');
     expect(storageClass.inputs).toMatchObject({
+      metadata: {
+        labels: {
+          'app.kubernetes.io/name': 'storage',
+          'app.kubernetes.io/part-of': 'edgeplane',
+          'edgeplane.dev/environment': 'staging',
+        },
+      },
       provisioner: 'ebs.csi.aws.com',
       parameters: { type: 'gp3', encrypted: 'true' },
     });

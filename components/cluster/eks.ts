@@ -8,6 +8,7 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { standardLabels } from '../labels.ts';
 import type { AwsVpc } from '../network/vpc.ts';
 import { eksAdminAccess } from './eks-access.ts';
 import { eksAddons } from './eks-addons.ts';
@@ -48,6 +49,8 @@ export interface EksClusterArgs {
   publicAccessCidrs: readonly string[];
   logRetentionDays: number;
   tags: Record<string, string>;
+  /** The stack's environment, for the standard labels of the Kubernetes objects the cluster creates. */
+  environment: string;
 }
 
 export class EksCluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -195,6 +198,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterOutpu
       {
         metadata: {
           name: eksStorageClassName,
+          labels: standardLabels('storage', args.environment),
           annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
         },
         provisioner: 'ebs.csi.aws.com',

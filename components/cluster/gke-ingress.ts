@@ -7,7 +7,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { standardLabels } from '../labels.ts';
 import type { MonitoringOutputs } from '../monitoring/types.ts';
+import { namespaces } from '../namespaces.ts';
 import { clusterNamespace } from './namespace.ts';
+import { fromNamespace, tcpPorts } from './namespace-isolation.ts';
 import type { ClusterOutputs } from './types.ts';
 
 /** Traefik's chart, pinned; bump with its values.yaml in hand (the chart rejects unknown keys). */
@@ -130,6 +132,11 @@ export function traefikIngress(
       name: gkeIngress.namespace,
       component: 'ingress',
       environment: args.environment,
+      allowIngress: [
+        // Clients through the load balancer on Traefik's web and websecure entry points.
+        { ports: tcpPorts(8000, 8443) },
+        { from: [fromNamespace(namespaces.monitoring)], ports: tcpPorts(9100) },
+      ],
     },
     opts,
   );

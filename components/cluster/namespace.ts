@@ -1,9 +1,13 @@
-// A namespace edgeplane owns, on the cluster's explicit provider, with the standard labels and the
-// Pod Security Standard it enforces (restricted unless a workload there cannot run so).
+// A namespace edgeplane owns, on the cluster's explicit provider, with the standard labels, the
+// Pod Security Standard it enforces (restricted unless a workload there cannot run so) and a
+// default-deny ingress NetworkPolicy (namespace-isolation.ts).
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import { standardLabels } from '../labels.ts';
+import { isolateNamespace } from './namespace-isolation.ts';
 import type { ClusterOutputs } from './types.ts';
+
+type IngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
 
 export interface ClusterNamespaceArgs {
   cluster: Pick<ClusterOutputs, 'provider'>;
@@ -13,6 +17,10 @@ export interface ClusterNamespaceArgs {
   component: string;
   environment: string;
   podSecurity?: 'restricted' | 'baseline' | 'privileged';
+  /** Flows into the namespace that stay allowed past its default-deny policy. */
+  allowIngress?: IngressRule[];
+  /** false when the caller writes the namespace's own default-deny and allow policies. */
+  defaultDeny?: boolean;
 }
 
 export function clusterNamespace(
@@ -21,7 +29,7 @@ export function clusterNamespace(
   opts: pulumi.CustomResourceOptions = {},
 ): k8s.core.v1.Namespace {
   const level = args.podSecurity ?? 'restricted';
-  return new k8s.core.v1.Namespace(
+  const namespace = new k8s.core.v1.Namespace(
     resourceName,
     {
       metadata: {
@@ -35,4 +43,15 @@ export function clusterNamespace(
     },
     { ...opts, provider: args.cluster.provider },
   );
+  if (args.defaultDeny === false) return namespace;
+  isolateNamespace(
+    resourceName,
+    {
+      namespace: namespace.metadata.name,
+      labels: standardLabels(args.component, args.environment),
+      ...(args.allowIngress ? { allowIngress: args.allowIngress } : {}),
+    },
+    { ...opts, provider: args.cluster.provider, dependsOn: [namespace] },
+  );
+  return namespace;
 }

@@ -122,6 +122,8 @@ describe('Monitoring', () => {
       'kubernetes:core/v1:ConfigMap': dashboards.length,
       'kubernetes:apps/v1:Deployment': 1,
       'kubernetes:core/v1:Service': 1,
+      // The namespace's default-deny ingress policy and the flows it lets in.
+      'kubernetes:networking.k8s.io/v1:NetworkPolicy': 2,
     });
     const namespace = byType(resources, 'kubernetes:core/v1:Namespace')[0];
     expect(namespace?.inputs.metadata).toMatchObject({
@@ -241,6 +243,8 @@ describe('Monitoring', () => {
         'ConfigMap',
         'Deployment',
         'Namespace',
+        'NetworkPolicy',
+        'NetworkPolicy',
         'PrometheusRule',
         'Secret',
         'Secret',

@@ -7,13 +7,19 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { stringify } from 'yaml';
 import { type Environment, environments } from '../../stacks/config-schema.ts';
+import {
+  fromNamespace,
+  fromSameNamespace,
+  isolateNamespace,
+  tcpPorts,
+} from '../cluster/namespace-isolation.ts';
 import type { ClusterOutputs } from '../cluster/types.ts';
 import { standardLabels } from '../labels.ts';
 import { namespaces } from '../namespaces.ts';
 import { alertmanagerConfig } from './alertmanager-config.ts';
 import { charts, type PinnedChart } from './charts.ts';
 import { dashboardSidecarLabel, dashboards } from './dashboards.ts';
-import { endpoints } from './endpoints.ts';
+import { endpoints, ports } from './endpoints.ts';
 import { jaegerObjects } from './jaeger.ts';
 import { runtimeRuleFile } from './runtime-rules.ts';
 import type { MonitoringOutputs } from './types.ts';
@@ -78,6 +84,24 @@ export class Monitoring extends pulumi.ComponentResource {
       kubernetes,
     );
     const inNamespace = { ...kubernetes, dependsOn: [namespace] };
+    isolateNamespace(
+      `${name}-namespace`,
+      {
+        namespace: this.namespace,
+        labels,
+        allowIngress: [
+          // The stack talks within itself (scrapes, pushes, queries, alerts).
+          { from: [fromSameNamespace] },
+          {
+            from: [fromNamespace(namespaces.cdn)],
+            ports: tcpPorts(ports.otlpGrpc, ports.otlpHttp),
+          },
+          // The API server calls the Prometheus operator's admission webhook.
+          { ports: tcpPorts(10250) },
+        ],
+      },
+      inNamespace,
+    );
     const metadata = (objectName: string, extraLabels: Record<string, string> = {}) => ({
       name: objectName,
       namespace: this.namespace,

@@ -129,7 +129,8 @@ describe('CertManager with the local CA (k3s, dev)', () => {
 
   it('renders objects valid against the Kubernetes and cert-manager schemas', () => {
     const results = validateKubernetesObjects(kubernetesObjects(resources));
-    expect(results).toHaveLength(4);
+    // Namespace, its default-deny and allow NetworkPolicies, two issuers and the CA certificate.
+    expect(results).toHaveLength(6);
     expect(results.filter((result) => result.status !== 'valid')).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { clusterNamespace } from '../cluster/namespace.ts';
+import { fromNamespace, tcpPorts } from '../cluster/namespace-isolation.ts';
 import type { ClusterOutputs } from '../cluster/types.ts';
 import { standardLabels } from '../labels.ts';
 import type { MonitoringOutputs } from '../monitoring/types.ts';
@@ -70,6 +71,11 @@ export class CertManager extends pulumi.ComponentResource implements TlsOutputs 
         name: this.namespace,
         component: 'cert-manager',
         environment: args.environment,
+        allowIngress: [
+          // The API server calls the webhook (its securePort); where it comes from depends on the cloud.
+          { ports: tcpPorts(10250) },
+          { from: [fromNamespace(namespaces.monitoring)], ports: tcpPorts(9402) },
+        ],
       },
       { parent: this },
     );

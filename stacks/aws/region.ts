@@ -83,6 +83,7 @@ export function deployAwsRegion(args: AwsRegionArgs): AwsRegionDeployment {
       publicAccessCidrs: args.aws.publicAccessCidrs,
       logRetentionDays: args.aws.logRetentionDays,
       tags,
+      environment: config.environment,
     },
     opts,
   );

@@ -26,6 +26,10 @@ export interface RecordedResource {
    * The recorder always sets it; optional so that hand-built records in tests may leave it out.
    */
   dependencies?: string[];
+  /** Output names the resource asks the engine to keep secret (e.g. a Kubernetes Secret's data). */
+  additionalSecretOutputs?: string[];
+  /** Properties whose changes the resource ignores (`ignoreChanges`). */
+  ignoreChanges?: string[];
   /** Inputs with secrets unwrapped to plain values. */
   inputs: Record<string, unknown>;
   /** Dotted paths of inputs that were secret, e.g. `stringData.password`. */
@@ -44,6 +48,8 @@ interface RegisterResourceRequest {
   getCustom(): boolean;
   getProtect(): boolean;
   getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getIgnorechangesList(): string[];
   getObject(): unknown;
 }
 interface RegisterResourceResponse {
@@ -103,6 +109,8 @@ export class ResourceRecorder {
       provider: request.getProvider() || undefined,
       protect: request.getProtect(),
       dependencies: request.getDependenciesList(),
+      additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+      ignoreChanges: request.getIgnorechangesList(),
       inputs: unwrapSecrets(raw) as Record<string, unknown>,
       secretInputPaths: secretPaths(raw, ''),
     });
