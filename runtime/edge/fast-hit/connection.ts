@@ -1,0 +1,148 @@
+// One client connection on the fast path. Each chunk is cut at the end of each request head;
+// while heads are plain fresh hits they are answered here, in order, with one write each (one
+// writev for a pipelined batch). The first request that is anything else, or a head split
+// across reads, hands the connection (with the bytes not yet answered) to node:http for the
+// rest of its life, so every edge case keeps the full handler's code. Nothing is written for
+// a request before every earlier one is written, so pipelined answers stay in order.
+import type { Socket } from 'node:net';
+import type { EdgeContext } from '../context.ts';
+import { type FastAnswer, fastAnswer } from './answer.ts';
+import type { Persistence } from './hit-response.ts';
+import { plainRequest } from './plain-request.ts';
+import type { RequestHeadParser } from './request-head.ts';
+
+const headEnd = Buffer.from('\r\n\r\n', 'latin1');
+/** Bodies up to this size go out with their head in one buffer (one copy beats a writev). */
+const joinedMaxBytes = 16 * 1024;
+
+export interface FastHitStats {
+  /** Requests answered by the fast path. */
+  served: number;
+  /** Connections handed to node:http. */
+  handedOver: number;
+}
+
+export interface FastFront {
+  readonly ctx: EdgeContext;
+  readonly parser: RequestHeadParser;
+  readonly persistence: Persistence;
+  readonly maxHeaderBytes: number;
+  readonly maxHeaderCount: number;
+  /** Before the first request (node:http's headersTimeout) and between requests. */
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly stats: FastHitStats;
+  /** Fast connections, for closeIdleConnections / closeAllConnections. */
+  readonly open: Set<Socket>;
+  /** node:http's own connection listener. */
+  handOver(socket: Socket): void;
+}
+
+function write(socket: Socket, answer: FastAnswer): void {
+  const { head, body } = answer;
+  if (body.length <= joinedMaxBytes) {
+    const whole = Buffer.allocUnsafe(head.length + body.length);
+    head.copy(whole, 0);
+    body.copy(whole, head.length);
+    socket.write(whole);
+    return;
+  }
+  // Corked, the two writes leave as one writev that references the stored body (no copy).
+  socket.cork();
+  socket.write(head);
+  socket.write(body);
+  socket.uncork();
+}
+
+export function serveConnection(front: FastFront, socket: Socket): void {
+  const { ctx, parser, stats } = front;
+  let served = 0;
+
+  const onData = (chunk: Buffer): void => {
+    if (socket.writableEnded) {
+      // closeIdleConnections ended it: nothing more is answered (node:http does the same).
+      socket.destroy();
+      return;
+    }
+    let offset = 0;
+    let corked = false;
+    while (offset < chunk.length) {
+      const end = chunk.indexOf(headEnd, offset);
+      const next = end + 4;
+      if (end === -1 || next - offset > front.maxHeaderBytes) break;
+      const startedAt = performance.now();
+      const head = parser.parse(
+        offset === 0 && next === chunk.length ? chunk : chunk.subarray(offset, next),
+      );
+      const request = head && plainRequest(head, front.maxHeaderCount);
+      const answer = request && fastAnswer(ctx, request, front.persistence, Date.now());
+      if (request === undefined || answer === undefined) break;
+      if (!corked && next < chunk.length) {
+        socket.cork();
+        corked = true;
+      }
+      write(socket, answer);
+      ctx.observer.request({
+        site: answer.site.id,
+        method: 'GET',
+        path: request.target,
+        status: answer.status,
+        cache: 'hit',
+        bytes: answer.body.length,
+        startedAt,
+      });
+      if (served++ === 0) socket.setTimeout(front.keepAliveTimeoutMs);
+      stats.served++;
+      offset = next;
+    }
+    if (corked) socket.uncork();
+    if (offset < chunk.length) {
+      handOver(offset === 0 ? chunk : chunk.subarray(offset));
+      return;
+    }
+    // A client that sends faster than it reads: stop reading until the answers drain.
+    if (socket.writableNeedDrain) socket.pause();
+  };
+  const onDrain = (): void => {
+    if (socket.isPaused()) socket.resume();
+  };
+  // allowHalfOpen (node:http's setting): every answer is already queued, so finish and close.
+  const onEnd = (): void => {
+    socket.end();
+  };
+  const onError = (): void => {
+    socket.destroy();
+  };
+  const onTimeout = (): void => {
+    // Nothing asked yet: node:http applies its own headersTimeout (408) from here.
+    if (served === 0) handOver(undefined);
+    else if (socket.writableLength === 0) socket.destroy();
+  };
+  const onClose = (): void => {
+    front.open.delete(socket);
+  };
+
+  function handOver(rest: Buffer | undefined): void {
+    socket.removeListener('data', onData);
+    socket.removeListener('drain', onDrain);
+    socket.removeListener('end', onEnd);
+    socket.removeListener('error', onError);
+    socket.removeListener('timeout', onTimeout);
+    socket.removeListener('close', onClose);
+    socket.setTimeout(0);
+    front.open.delete(socket);
+    stats.handedOver++;
+    front.handOver(socket);
+    // node:http reads the socket from here on; the bytes already read are given to it first.
+    if (rest !== undefined) socket.emit('data', rest);
+  }
+
+  front.open.add(socket);
+  socket.on('data', onData);
+  socket.on('drain', onDrain);
+  socket.on('end', onEnd);
+  socket.on('error', onError);
+  socket.on('timeout', onTimeout);
+  socket.on('close', onClose);
+  socket.setTimeout(front.headersTimeoutMs);
+}
