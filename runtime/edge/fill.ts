@@ -175,17 +175,23 @@ async function streamBody(
   let size = 0;
   let sent = 0;
   const client = exchange.res;
+  const body = upstream.body;
   try {
-    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      if (kept !== undefined) {
-        size += chunk.length;
-        if (size > keepLimit) kept = undefined;
-        else kept.push(chunk);
+    // A small body has usually arrived whole with the headers: no await at all then.
+    for (;;) {
+      for (const chunk of body.take()) {
+        if (kept !== undefined) {
+          size += chunk.length;
+          if (size > keepLimit) kept = undefined;
+          else kept.push(chunk);
+        }
+        if (sink !== undefined && !client.destroyed) {
+          sent += chunk.length;
+          if (!sink.write(chunk)) await drained(sink, client);
+        }
       }
-      if (sink !== undefined && !client.destroyed) {
-        sent += chunk.length;
-        if (!sink.write(chunk)) await drained(sink, client);
-      }
+      if (body.ended) break;
+      await body.wait();
     }
   } catch (error) {
     // The origin broke off midway: the client gets a truncated response, the cache nothing.
@@ -196,7 +202,8 @@ async function streamBody(
   }
   exchange.bytes += sent;
   if (sink !== undefined && !client.destroyed) sink.end();
-  return kept === undefined ? undefined : Buffer.concat(kept, size);
+  if (kept === undefined) return undefined;
+  return kept.length === 1 ? (kept[0] as Buffer) : Buffer.concat(kept, size);
 }
 
 /** Resolves when the sink drains or the client goes away, leaving no listener behind. */
