@@ -164,8 +164,14 @@ export class RawConnection {
     }
   }
 
-  /** Everything until the server closes or stays quiet for `quietMs`. */
-  async drain(quietMs = 200): Promise<Buffer> {
+  /**
+   * Everything until the server closes, or stays quiet for `quietMs` after its first byte (or
+   * sends nothing for `firstByteMs`).
+   */
+  async drain(quietMs = 200, firstByteMs = 2000): Promise<Buffer> {
+    const deadline = Date.now() + firstByteMs;
+    while (this.received.length === 0 && !this.closed && Date.now() < deadline)
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
     for (;;) {
       const before = this.bytes.length;
       if (this.closed) return this.bytes;
@@ -179,7 +185,7 @@ export class RawConnection {
   }
 }
 
-/** A response head without its Date and Age lines (they move with the clock). */
+/** A response head without what moves with the clock: Date and Age, Cache-Status's ttl. */
 export function withoutClock(head: string): string {
-  return head.replace(/\r\n(date|age): [^\r]*/gi, '');
+  return head.replace(/\r\n(date|age): [^\r]*/gi, '').replace(/; ttl=-?\d+/g, '; ttl=(n)');
 }
