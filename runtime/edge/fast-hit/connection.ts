@@ -9,7 +9,6 @@ import type { EdgeContext } from '../context.ts';
 import { type FastAnswer, fastAnswer } from './answer.ts';
 import type { Persistence } from './hit-response.ts';
 import { plainRequest } from './plain-request.ts';
-import type { RequestHeadParser } from './request-head.ts';
 
 const headEnd = Buffer.from('\r\n\r\n', 'latin1');
 /** Bodies up to this size go out with their head in one buffer (one copy beats a writev). */
@@ -24,7 +23,6 @@ export interface FastHitStats {
 
 export interface FastFront {
   readonly ctx: EdgeContext;
-  readonly parser: RequestHeadParser;
   readonly persistence: Persistence;
   readonly maxHeaderBytes: number;
   readonly maxHeaderCount: number;
@@ -55,7 +53,7 @@ function write(socket: Socket, answer: FastAnswer): void {
 }
 
 export function serveConnection(front: FastFront, socket: Socket): void {
-  const { ctx, parser, stats } = front;
+  const { ctx, stats } = front;
   let served = 0;
 
   const onData = (chunk: Buffer): void => {
@@ -71,10 +69,7 @@ export function serveConnection(front: FastFront, socket: Socket): void {
       const next = end + 4;
       if (end === -1 || next - offset > front.maxHeaderBytes) break;
       const startedAt = performance.now();
-      const head = parser.parse(
-        offset === 0 && next === chunk.length ? chunk : chunk.subarray(offset, next),
-      );
-      const request = head && plainRequest(head, front.maxHeaderCount);
+      const request = plainRequest(chunk, offset, next, front.maxHeaderCount);
       const answer = request && fastAnswer(ctx, request, front.persistence, Date.now());
       if (request === undefined || answer === undefined) break;
       if (!corked && next < chunk.length) {

@@ -6,7 +6,6 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EdgeContext } from '../context.ts';
 import { type FastFront, type FastHitStats, serveConnection } from './connection.ts';
-import { RequestHeadParser } from './request-head.ts';
 
 export type { FastHitStats } from './connection.ts';
 
@@ -34,7 +33,6 @@ export function attachFastHits(
   const keepAliveSeconds = Math.floor(server.keepAliveTimeout / 1000);
   const front: FastFront = {
     ctx,
-    parser: new RequestHeadParser(limits.maxHeaderBytes),
     persistence: {
       keepAliveLines: `Connection: keep-alive\r\n${keepAliveSeconds > 0 ? `Keep-Alive: timeout=${keepAliveSeconds}\r\n` : ''}`,
     },

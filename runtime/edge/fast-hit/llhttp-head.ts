@@ -1,9 +1,8 @@
-// Parsing one request head with Node's own HTTP parser (llhttp, the binding node:http drives,
-// reached through node:_http_common), strict as the traffic server is: whatever this accepts,
-// node:http accepts and reads the same way, so the fast path never answers a request node:http
-// would refuse. One parser serves every connection of the process: it is only ever given one
-// complete head (up to and including the blank line), so between calls it stands at the start
-// of a message; after anything unusual it is initialised afresh.
+// One request head parsed by Node's own HTTP parser (llhttp, the binding node:http drives,
+// reached through node:_http_common), strict as the traffic server is. The tests hold the fast
+// path's own scanner (plain-request.ts) to it: whatever the scanner accepts, llhttp must accept
+// and read the same way. One parser serves many heads: it is only ever given one complete head
+// (up to and including the blank line); after anything unusual it is initialised afresh.
 
 /** A request head that completed a message with no body. */
 export interface RequestHead {
@@ -50,7 +49,7 @@ function loadParserClass(): ParserClass {
 /** llhttp flags: none, as the traffic server sets insecureHTTPParser: false. */
 const strict = 0;
 
-export class RequestHeadParser {
+export class LlhttpHeadParser {
   private readonly parser: ParserBinding;
   private readonly maxHeaderBytes: number;
   private head: RequestHead | undefined;
