@@ -247,7 +247,7 @@ export async function fill(
   const headers = forwardRequestHeaders(req.rawHeaders, req.headers, {
     originHost: target.host,
     clientAddress: req.socket.remoteAddress,
-    drop: method === 'GET' ? fillDroppedFields : [],
+    drop: method === 'GET' ? fillDroppedFields : undefined,
     set: options.stale?.conditional ? { ...options.stale.conditional } : undefined,
   });
 
