@@ -70,15 +70,37 @@ export class SharedStore {
     return fromDisk;
   }
 
-  /** `owner` identifies the process holding the lock, so its locks end if it dies (releaseOwner). */
-  async acquire(key: string, owner = 0): Promise<AcquireResult> {
+  /**
+   * `owner` identifies the process holding the lock, so its locks end if it dies (releaseOwner).
+   * Answers at once (no promise) when the lock is free and the memory tier decides: the
+   * primary does this for every miss of every worker.
+   */
+  acquire(key: string, owner = 0): AcquireResult | Promise<AcquireResult> {
     const lock = this.locks.get(key);
     if (lock !== undefined) return new Promise((resolve) => lock.waiters.push(resolve));
-    const object = await this.lookup(key);
-    if (object !== undefined) return { lead: false, object };
-    // A lookup on disk may have let another acquire in meanwhile.
+    const inMemory = this.memory.get(key);
+    if (inMemory !== undefined) return { lead: false, object: inMemory };
+    if (this.disk === undefined) return this.lock(key, owner);
+    return this.acquireFromDisk(this.disk, key, owner);
+  }
+
+  private async acquireFromDisk(
+    disk: DiskStore,
+    key: string,
+    owner: number,
+  ): Promise<AcquireResult> {
+    const fromDisk = await disk.get(key);
+    if (fromDisk !== undefined) {
+      this.memory.set(key, fromDisk);
+      return { lead: false, object: fromDisk };
+    }
+    // The read from disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
     if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
+    return this.lock(key, owner);
+  }
+
+  private lock(key: string, owner: number): AcquireResult {
     const timer = setTimeout(() => this.finish(key, { lead: false }), this.lockTimeoutMs);
     timer.unref();
     this.locks.set(key, { waiters: [], timer, owner });
