@@ -5,7 +5,7 @@ import type { Site } from '../../lib/site.ts';
 import type { EdgeContext } from '../context.ts';
 import { isCompressible, negotiateCoding } from '../representation.ts';
 import { selectVariant } from '../variants.ts';
-import { hitHead, type Persistence } from './hit-response.ts';
+import { hitHead } from './hit-response.ts';
 import type { PlainRequest } from './plain-request.ts';
 
 export interface FastAnswer {
@@ -18,8 +18,8 @@ export interface FastAnswer {
 export function fastAnswer(
   ctx: EdgeContext,
   request: PlainRequest,
-  persistence: Persistence,
   nowMs: number,
+  keepAliveTimeoutMs: number,
 ): FastAnswer | undefined {
   const site = ctx.sites.lookup(request.host);
   if (site === undefined) return undefined;
@@ -36,7 +36,7 @@ export function fastAnswer(
   const body = coding === 'identity' ? variant.body : variant.compressed?.[coding];
   // A coding not made yet is made by the full handler (once, then kept on the variant).
   if (body === undefined) return undefined;
-  const head = hitHead(variant, coding, body, compressible, nowMs, persistence);
+  const head = hitHead(variant, coding, body, compressible, nowMs, keepAliveTimeoutMs);
   if (head === undefined) return undefined;
   return { site, status: variant.status, head, body };
 }

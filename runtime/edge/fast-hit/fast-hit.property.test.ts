@@ -164,6 +164,8 @@ describe('fast path on random request bytes', () => {
             const raw = request?.rawHeaders ?? [];
             let rebuilt = `GET ${request?.url} HTTP/1.1\r\n`;
             for (let j = 0; j < raw.length; j += 2) rebuilt += `${raw[j]}: ${raw[j + 1]}\r\n`;
+            // A generated POST after it may have invalidated the URL: fill it again first.
+            await exchange(edge.port, Buffer.from(`${rebuilt}\r\n`, 'latin1'), 1);
             const full = await exchange(
               edge.port,
               Buffer.concat([toNodeHttp, Buffer.from(`${rebuilt}\r\n`, 'latin1')]),
@@ -176,12 +178,15 @@ describe('fast path on random request bytes', () => {
             expect(fast?.body.equals(slow?.body ?? Buffer.alloc(0))).toBe(true);
           }
         }
-        // Still answering.
+        // Still answering (a generated POST may have invalidated /a: then it is a new fill).
         const check = await exchange(
           edge.port,
           Buffer.from('GET /a HTTP/1.1\r\nHost: fast.test\r\n\r\n'),
+          1,
         );
-        expect(check.toString('latin1')).toMatch(/^HTTP\/1.1 200 [\s\S]*origin \/a$/);
+        const [reply] = splitResponses(check);
+        expect(reply?.head).toMatch(/^HTTP\/1.1 200 /);
+        expect(reply?.body.toString()).toBe('origin /a');
       }),
       { numRuns: 150 },
     );

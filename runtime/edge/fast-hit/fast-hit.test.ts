@@ -391,3 +391,57 @@ describe('fast path for cache hits', () => {
     });
   });
 });
+
+describe('fast path idle connections', () => {
+  let origin: Origin;
+  let edge: FastHitEdge;
+  beforeAll(async () => {
+    origin = await startOrigin((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=600' });
+      res.end(`origin ${req.url}`);
+    });
+    edge = await startFastHitEdge([{ id: 'fast', hosts: ['fast.test'], origin: origin.url }]);
+    // node:http's settings, which the fast path follows (read when used).
+    edge.traffic.server.keepAliveTimeout = 1000;
+    edge.traffic.server.headersTimeout = 1000;
+  });
+  afterAll(async () => {
+    await edge.close();
+    await origin.close();
+  });
+
+  it('closes a kept-alive connection idle past keepAliveTimeout', async () => {
+    const warm = await RawConnection.open(edge.port);
+    warm.send(request('/idle'));
+    await warm.responses(1);
+    warm.close();
+    const servedBefore = edge.stats.served;
+    const connection = await RawConnection.open(edge.port);
+    connection.send(request('/idle'));
+    const [reply] = await connection.responses(1);
+    expect(edge.stats.served).toBe(servedBefore + 1);
+    expect(reply?.head).toMatch(/\r\nKeep-Alive: timeout=1\r\n/);
+    const answeredAt = Date.now();
+    await connection.drain(100, 0);
+    while (!connection.closed && Date.now() - answeredAt < 5000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connection.closed).toBe(true);
+    // One second of keep-alive, swept once a second.
+    expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(900);
+  });
+
+  it('hands a connection that asks nothing to node:http after headersTimeout', async () => {
+    const handedBefore = edge.stats.handedOver;
+    const connection = await RawConnection.open(edge.port);
+    const openedAt = Date.now();
+    while (edge.stats.handedOver === handedBefore && Date.now() - openedAt < 5000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(edge.stats.handedOver).toBe(handedBefore + 1);
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(900);
+    // node:http has it now and answers on it.
+    connection.send(request('/idle'));
+    const [reply] = await connection.responses(1);
+    connection.close();
+    expect(reply?.body.toString()).toBe('origin /idle');
+  });
+});

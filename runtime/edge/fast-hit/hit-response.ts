@@ -24,9 +24,10 @@ const invalidValueChar = /[^\t\x20-\x7e\x80-\xff]/;
 /** Tested after invalidValueChar, so any char past ASCII is obs-text. */
 const nonAscii = /[\x80-\xff]/;
 
-export interface Persistence {
-  /** `Connection: keep-alive` and `Keep-Alive: timeout=N`, as node:http writes them. */
-  keepAliveLines: string;
+/** node:http's persistence lines for a kept-alive response (_http_outgoing's _storeHeader). */
+function keepAliveLines(keepAliveTimeoutMs: number): string {
+  const seconds = Math.floor(keepAliveTimeoutMs / 1000);
+  return `Connection: keep-alive\r\n${seconds > 0 ? `Keep-Alive: timeout=${seconds}\r\n` : ''}`;
 }
 
 interface BuiltHead {
@@ -35,6 +36,7 @@ interface BuiltHead {
   ttlSeconds: number;
   /** The Date line when the stored response has none (node:http adds one), else ''. */
   dateLine: string;
+  keepAliveTimeoutMs: number;
   head: Buffer;
 }
 
@@ -65,7 +67,8 @@ export function hitHead(
   body: Buffer,
   compressible: boolean,
   nowMs: number,
-  persistence: Persistence,
+  /** The server's keepAliveTimeout, which node:http announces in Keep-Alive. */
+  keepAliveTimeoutMs: number,
 ): Buffer | undefined {
   const fast = variant.fast;
   if (fast === undefined || variant.invalidatedAt !== undefined) return undefined;
@@ -80,6 +83,7 @@ export function hitHead(
       if (one.coding !== coding || one.ageSeconds !== ageSeconds || one.ttlSeconds !== ttlSeconds)
         continue;
       if (one.dateLine !== '' && one.dateLine !== currentDateLine(nowMs)) continue;
+      if (one.keepAliveTimeoutMs !== keepAliveTimeoutMs) continue;
       return one.head;
     }
   }
@@ -114,9 +118,16 @@ export function hitHead(
   }
   text += `age: ${ageHeaderValue(ageMs)}\r\ncache-status: ${cacheStatusValue}\r\n`;
   const dateLine = hasDate ? '' : currentDateLine(nowMs);
-  text += `${dateLine}${persistence.keepAliveLines}\r\n`;
+  text += `${dateLine}${keepAliveLines(keepAliveTimeoutMs)}\r\n`;
   const head = Buffer.from(text, 'latin1');
-  const entry: BuiltHead = { coding, ageSeconds, ttlSeconds, dateLine, head };
+  const entry: BuiltHead = {
+    coding,
+    ageSeconds,
+    ttlSeconds,
+    dateLine,
+    keepAliveTimeoutMs,
+    head,
+  };
   // One head per coding is kept: a newer second replaces the older one.
   built = (built ?? []).filter((one) => one.coding !== coding);
   built.push(entry);

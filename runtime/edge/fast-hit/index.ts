@@ -9,6 +9,8 @@ import { type FastFront, type FastHitStats, serveConnection } from './connection
 
 export type { FastHitStats } from './connection.ts';
 
+const sweepIntervalMs = 1000;
+
 const statsByServer = new WeakMap<Server, FastHitStats>();
 
 /** What the fast path has done on a server (tests and diagnostics). */
@@ -30,20 +32,28 @@ export function attachFastHits(
   server.removeListener('connection', httpConnection);
 
   const stats: FastHitStats = { served: 0, handedOver: 0 };
-  const keepAliveSeconds = Math.floor(server.keepAliveTimeout / 1000);
   const front: FastFront = {
     ctx,
-    persistence: {
-      keepAliveLines: `Connection: keep-alive\r\n${keepAliveSeconds > 0 ? `Keep-Alive: timeout=${keepAliveSeconds}\r\n` : ''}`,
-    },
     maxHeaderBytes: limits.maxHeaderBytes,
     maxHeaderCount: limits.maxHeaderCount,
-    headersTimeoutMs: server.headersTimeout,
-    keepAliveTimeoutMs: server.keepAliveTimeout,
+    // node:http's settings, read when used: changing them on the server changes both paths.
+    get headersTimeoutMs() {
+      return server.headersTimeout;
+    },
+    get keepAliveTimeoutMs() {
+      return server.keepAliveTimeout;
+    },
     stats,
-    open: new Set(),
+    open: new Map(),
     handOver: (socket) => httpConnection.call(server, socket),
   };
+  // Idle connections are found by one sweep a second, not a timer per socket (connection.ts).
+  const sweep = setInterval(() => {
+    const nowMs = Date.now();
+    for (const connection of front.open.values()) connection.sweep(nowMs);
+  }, sweepIntervalMs);
+  sweep.unref();
+  server.once('close', () => clearInterval(sweep));
   server.on('connection', (socket: Socket) => {
     // A per-socket request cap makes node:http close after N answers: leave those to it.
     if (server.maxRequestsPerSocket) front.handOver(socket);
@@ -53,12 +63,12 @@ export function attachFastHits(
   const closeIdle = server.closeIdleConnections.bind(server);
   server.closeIdleConnections = () => {
     // A fast connection has no answer in progress once its writes are queued: end it after them.
-    for (const socket of front.open) socket.end();
+    for (const socket of front.open.keys()) socket.end();
     closeIdle();
   };
   const closeAll = server.closeAllConnections.bind(server);
   server.closeAllConnections = () => {
-    for (const socket of front.open) socket.destroy();
+    for (const socket of front.open.keys()) socket.destroy();
     closeAll();
   };
   statsByServer.set(server, stats);
