@@ -211,8 +211,9 @@ async function streamBody(
   }
   exchange.bytes += sent;
   if (sink !== undefined && !client.destroyed) sink.end();
-  if (kept === undefined) return undefined;
-  return kept.length === 1 ? (kept[0] as Buffer) : Buffer.concat(kept, size);
+  // Always a copy: an origin chunk is a view of the socket read that carried it (headers too),
+  // which the cache would keep alive beyond the bytes it counts.
+  return kept === undefined ? undefined : Buffer.concat(kept, size);
 }
 
 /** Resolves when the sink drains or the client goes away, leaving no listener behind. */
