@@ -5,7 +5,7 @@ import type { Site } from '../../lib/site.ts';
 import type { EdgeContext } from '../context.ts';
 import { isCompressible, negotiateCoding } from '../representation.ts';
 import { selectVariant } from '../variants.ts';
-import { hitHead } from './hit-response.ts';
+import { hitHead, wholeOf } from './hit-response.ts';
 import type { PlainRequest } from './plain-request.ts';
 
 export interface FastAnswer {
@@ -13,6 +13,8 @@ export interface FastAnswer {
   status: number;
   head: Buffer;
   body: Buffer;
+  /** head + body in one buffer, when held (see hit-response.ts wholeOf). */
+  whole: Buffer | undefined;
 }
 
 export function fastAnswer(
@@ -36,7 +38,7 @@ export function fastAnswer(
   const body = coding === 'identity' ? variant.body : variant.compressed?.[coding];
   // A coding not made yet is made by the full handler (once, then kept on the variant).
   if (body === undefined) return undefined;
-  const head = hitHead(variant, coding, body, compressible, nowMs, keepAliveTimeoutMs);
-  if (head === undefined) return undefined;
-  return { site, status: variant.status, head, body };
+  const built = hitHead(variant, coding, body, compressible, nowMs, keepAliveTimeoutMs);
+  if (built === undefined) return undefined;
+  return { site, status: variant.status, head: built.head, body, whole: wholeOf(built, body) };
 }

@@ -10,8 +10,6 @@ import { type FastAnswer, fastAnswer } from './answer.ts';
 import { plainRequest } from './plain-request.ts';
 
 const headEnd = Buffer.from('\r\n\r\n', 'latin1');
-/** Bodies up to this size go out with their head in one buffer (one copy beats a writev). */
-const joinedMaxBytes = 16 * 1024;
 
 export interface FastHitStats {
   /** Requests answered by the fast path. */
@@ -41,18 +39,14 @@ export interface FastFront {
 }
 
 function write(socket: Socket, answer: FastAnswer): void {
-  const { head, body } = answer;
-  if (body.length <= joinedMaxBytes) {
-    const whole = Buffer.allocUnsafe(head.length + body.length);
-    head.copy(whole, 0);
-    body.copy(whole, head.length);
-    socket.write(whole);
+  if (answer.whole !== undefined) {
+    socket.write(answer.whole);
     return;
   }
   // Corked, the two writes leave as one writev that references the stored body (no copy).
   socket.cork();
-  socket.write(head);
-  socket.write(body);
+  socket.write(answer.head);
+  socket.write(answer.body);
   socket.uncork();
 }
 

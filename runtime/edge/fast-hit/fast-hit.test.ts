@@ -12,6 +12,7 @@ import {
 } from './testing.ts';
 
 const big = randomBytes(100 * 1024);
+const huge = randomBytes(2 * 1024 * 1024);
 const text = 'edge text '.repeat(150);
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
@@ -30,6 +31,10 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
       'cache-control': 'max-age=600',
     });
     res.end(big);
+  },
+  '/huge': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'max-age=600' });
+    res.end(huge);
   },
   '/lang': (req, res) => {
     res.writeHead(200, {
@@ -128,7 +133,8 @@ describe('fast path for cache hits', () => {
     ['the same with a query string', request('/text?a=1&b=2')],
     ['a gzip variant made by the edge', request('/text?z', ['Accept-Encoding: gzip'])],
     ['a brotli variant with q-values', request('/text?z', ['Accept-Encoding: gzip;q=0.5, br'])],
-    ['a 100 KB hit (head and body in one writev)', request('/big')],
+    ['a 100 KB hit (head and body joined once, one write)', request('/big')],
+    ['a 2 MB hit (head and stored body in one writev)', request('/huge')],
     ['a Vary: Accept-Language variant', request('/lang', ['Accept-Language: de'])],
     ['another variant of it', request('/lang', ['Accept-Language: fr'])],
     ['a cached 404', request('/gone')],

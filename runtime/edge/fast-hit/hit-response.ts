@@ -38,6 +38,8 @@ interface BuiltHead {
   dateLine: string;
   keepAliveTimeoutMs: number;
   head: Buffer;
+  /** Head and body in one buffer (one write, no per-hit copy), made on first use; see wholeOf. */
+  whole?: Buffer | undefined;
 }
 
 const heads = new WeakMap<StoredVariant, BuiltHead[]>();
@@ -61,6 +63,8 @@ function currentDateLine(nowMs: number): string {
  * full handler would compute; undefined when the variant is not fresh by its precomputed
  * numbers or node:http would write its fields differently.
  */
+export type HitHead = BuiltHead;
+
 export function hitHead(
   variant: StoredVariant,
   coding: ContentCoding,
@@ -69,7 +73,7 @@ export function hitHead(
   nowMs: number,
   /** The server's keepAliveTimeout, which node:http announces in Keep-Alive. */
   keepAliveTimeoutMs: number,
-): Buffer | undefined {
+): HitHead | undefined {
   const fast = variant.fast;
   if (fast === undefined || variant.invalidatedAt !== undefined) return undefined;
   const ageMs = fast.initialAgeMs + (nowMs - variant.responseTime);
@@ -84,7 +88,7 @@ export function hitHead(
         continue;
       if (one.dateLine !== '' && one.dateLine !== currentDateLine(nowMs)) continue;
       if (one.keepAliveTimeoutMs !== keepAliveTimeoutMs) continue;
-      return one.head;
+      return one;
     }
   }
   if (unsuitable.has(variant)) return undefined;
@@ -132,7 +136,37 @@ export function hitHead(
   built = (built ?? []).filter((one) => one.coding !== coding);
   built.push(entry);
   heads.set(variant, built);
-  return head;
+  return entry;
+}
+
+/**
+ * Joined head+body buffers are held for at most this many bytes per process (on top of the
+ * cache's own bytes); past it every one held is let go and they are made again on demand.
+ */
+const wholeBudgetBytes = 32 * 1024 * 1024;
+/** Bodies above this go out as head + body (a writev), never joined. */
+const wholeMaxBytes = 1024 * 1024;
+let wholeBytes = 0;
+const withWhole = new Set<BuiltHead>();
+
+/** The head and `body` in one buffer, kept with the head; undefined for large bodies. */
+export function wholeOf(built: HitHead, body: Buffer): Buffer | undefined {
+  if (built.whole !== undefined) return built.whole;
+  if (body.length > wholeMaxBytes) return undefined;
+  const size = built.head.length + body.length;
+  if (wholeBytes + size > wholeBudgetBytes) {
+    for (const one of withWhole) one.whole = undefined;
+    withWhole.clear();
+    wholeBytes = 0;
+  }
+  // Not from the shared pool: a held slice would keep its whole 8 KiB pool alive.
+  const whole = Buffer.allocUnsafeSlow(size);
+  built.head.copy(whole, 0);
+  body.copy(whole, built.head.length);
+  built.whole = whole;
+  withWhole.add(built);
+  wholeBytes += size;
+  return whole;
 }
 
 function markUnsuitable(variant: StoredVariant): undefined {
