@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { EdgeContext } from '../context.ts';
 import { type FastAnswer, fastAnswer } from './answer.ts';
-import { plainRequest } from './plain-request.ts';
+import { type PlainRequest, plainRequest } from './plain-request.ts';
 
 const headEnd = Buffer.from('\r\n\r\n', 'latin1');
 
@@ -72,8 +72,16 @@ export function serveConnection(front: FastFront, socket: Socket): void {
       const next = end + 4;
       if (end === -1 || next - offset > front.maxHeaderBytes) break;
       const startedAt = performance.now();
-      const request = plainRequest(chunk, offset, next, front.maxHeaderCount);
-      const answer = request && fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs);
+      let request: PlainRequest | undefined;
+      let answer: FastAnswer | undefined;
+      try {
+        request = plainRequest(chunk, offset, next, front.maxHeaderCount);
+        answer = request && fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs);
+      } catch (error) {
+        // A fault here must not take the worker down: the full handler answers instead.
+        ctx.observer.logger.error({ err: error }, 'fast path lookup failed');
+        answer = undefined;
+      }
       if (request === undefined || answer === undefined) break;
       if (!corked && next < chunk.length) {
         socket.cork();

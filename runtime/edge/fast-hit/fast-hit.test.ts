@@ -257,6 +257,33 @@ describe('fast path for cache hits', () => {
     expect(origin.requests.filter((r) => r.url === '/short').length).toBe(fetchedBefore + 1);
   });
 
+  it('hands the connection to node:http when its own lookup fails, and keeps running', async () => {
+    const warm = await RawConnection.open(edge.port);
+    warm.send(request('/fault'));
+    await warm.responses(1);
+    warm.close();
+    const sites = edge.traffic.ctx.sites;
+    const lookup = sites.lookup.bind(sites);
+    let calls = 0;
+    sites.lookup = (host) => {
+      if (calls++ === 0) throw new Error('injected lookup fault');
+      return lookup(host);
+    };
+    const handedBefore = edge.stats.handedOver;
+    try {
+      const connection = await RawConnection.open(edge.port);
+      connection.send(request('/fault'));
+      const [reply] = await connection.responses(1);
+      connection.close();
+      expect(reply?.head).toMatch(/^HTTP\/1.1 200 /);
+      expect(reply?.body.toString()).toBe('origin /fault');
+      expect(edge.stats.handedOver).toBe(handedBefore + 1);
+      expect(calls).toBe(2);
+    } finally {
+      sites.lookup = lookup;
+    }
+  });
+
   describe('hands every other shape to node:http', () => {
     beforeAll(async () => {
       const warm = await RawConnection.open(edge.port);
