@@ -25,7 +25,7 @@ import { batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
-import { SharedStore } from './store/tiers.ts';
+import { type AcquireResult, SharedStore } from './store/tiers.ts';
 import { type EdgeStartOptions, listen, type RunningEdgeHandle } from './traffic.ts';
 
 const askTimeoutMs = 5000;
@@ -157,17 +157,20 @@ export async function startClusterPrimary(
           }),
         );
         return;
-      case 'acquire':
-        void store.acquire(message.key, worker.id, message.staleResponseTime).then((result) =>
+      case 'acquire': {
+        const reply = (result: AcquireResult) =>
           send(worker, {
             edgeplane: 'reply',
             id: message.id,
             lead: result.lead,
             waited: result.waited,
             object: result.object && forTransfer(result.object),
-          }),
-        );
+          });
+        const result = store.acquire(message.key, worker.id, message.staleResponseTime);
+        if (result instanceof Promise) void result.then(reply);
+        else reply(result);
         return;
+      }
       case 'claim':
         send(worker, {
           edgeplane: 'reply',

@@ -17,6 +17,7 @@ import {
   stripHopByHop,
   withDateHeader,
 } from '../lib/http-cache/index.ts';
+import type { Site } from '../lib/site.ts';
 import { appendCacheStatus, cacheStatus } from './cache-status.ts';
 import { compressStream, isCompressibleType } from './compression.ts';
 import type { EdgeContext } from './context.ts';
@@ -56,10 +57,18 @@ export interface FillOptions {
   background?: boolean;
 }
 
+/** A site's origin URL taken apart once per Site object (a reload brings new ones). */
+const parsedOrigins = new WeakMap<Site, { origin: string; base: string; host: string }>();
+
 function originTarget(exchange: Exchange): { origin: string; path: string; host: string } {
-  const origin = new URL(exchange.site.origin);
-  const base = origin.pathname === '/' ? '' : origin.pathname.replace(/\/$/, '');
-  return { origin: origin.origin, path: `${base}${exchange.target}`, host: origin.host };
+  let parsed = parsedOrigins.get(exchange.site);
+  if (parsed === undefined) {
+    const url = new URL(exchange.site.origin);
+    const base = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+    parsed = { origin: url.origin, base, host: url.host };
+    parsedOrigins.set(exchange.site, parsed);
+  }
+  return { origin: parsed.origin, path: `${parsed.base}${exchange.target}`, host: parsed.host };
 }
 
 async function requestUpstream(
@@ -178,17 +187,23 @@ async function streamBody(
   let size = 0;
   let sent = 0;
   const client = exchange.res;
+  const body = upstream.body;
   try {
-    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      if (kept !== undefined) {
-        size += chunk.length;
-        if (size > keepLimit) kept = undefined;
-        else kept.push(chunk);
+    // A small body has usually arrived whole with the headers: no await at all then.
+    for (;;) {
+      for (const chunk of body.take()) {
+        if (kept !== undefined) {
+          size += chunk.length;
+          if (size > keepLimit) kept = undefined;
+          else kept.push(chunk);
+        }
+        if (sink !== undefined && !client.destroyed) {
+          sent += chunk.length;
+          if (!sink.write(chunk)) await drained(sink, client);
+        }
       }
-      if (sink !== undefined && !client.destroyed) {
-        sent += chunk.length;
-        if (!sink.write(chunk)) await drained(sink, client);
-      }
+      if (body.ended) break;
+      await body.wait();
     }
   } catch (error) {
     // The origin broke off midway: the client gets a truncated response, the cache nothing.
@@ -199,6 +214,8 @@ async function streamBody(
   }
   exchange.bytes += sent;
   if (sink !== undefined && !client.destroyed) sink.end();
+  // Always a copy: an origin chunk is a view of the socket read that carried it (headers too),
+  // which the cache would keep alive beyond the bytes it counts.
   return kept === undefined ? undefined : Buffer.concat(kept, size);
 }
 
@@ -234,7 +251,7 @@ export async function fill(
   const headers = forwardRequestHeaders(req.rawHeaders, req.headers, {
     originHost: target.host,
     clientAddress: req.socket.remoteAddress,
-    drop: method === 'GET' ? fillDroppedFields : [],
+    drop: method === 'GET' ? fillDroppedFields : undefined,
     set: options.stale?.conditional ? { ...options.stale.conditional } : undefined,
   });
 
@@ -554,11 +571,10 @@ function serveStoredNow(
 
 /** The path and query as the cache key has them (query normalised by the site's policy). */
 export function pathForPurge(key: string, fallback: string): string {
-  const space = key.indexOf(' ');
-  try {
-    const url = new URL(key.slice(space + 1));
-    return url.pathname + url.search;
-  } catch {
-    return fallback;
-  }
+  // A key is `<METHOD> <scheme>://<host><path>[?<query>]` with the URL already normalised
+  // (cacheKey), so the path starts at the first '/' after the authority.
+  const scheme = key.indexOf('://', key.indexOf(' ') + 1);
+  if (scheme === -1) return fallback;
+  const path = key.indexOf('/', scheme + 3);
+  return path === -1 ? '/' : key.slice(path);
 }

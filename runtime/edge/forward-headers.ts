@@ -15,18 +15,34 @@ export interface ForwardOptions {
   set?: Record<string, string>;
 }
 
+/** Fields the edge sets itself, so the client's copies are not forwarded. */
+const replacedFields = ['host', 'x-forwarded-host', 'x-forwarded-proto'];
+
+/** The drop sets of requests whose Connection names nothing extra, per `drop` list (constants). */
+const commonDrops = new WeakMap<readonly string[], ReadonlySet<string>>();
+const noFields: readonly string[] = [];
+
+function droppedFields(headers: IncomingHttpHeaders, options: ForwardOptions): ReadonlySet<string> {
+  const hopByHop = hopByHopFieldNames(headers);
+  const extra = options.drop ?? noFields;
+  const common = hopByHop === hopByHopFieldNames({}) && options.set === undefined;
+  if (common) {
+    const known = commonDrops.get(extra);
+    if (known !== undefined) return known;
+  }
+  const drop = new Set([...hopByHop, ...replacedFields, ...extra]);
+  if (options.set) for (const name of Object.keys(options.set)) drop.add(name);
+  if (common) commonDrops.set(extra, drop);
+  return drop;
+}
+
 /** Builds the flat [name, value...] header list undici sends upstream. */
 export function forwardRequestHeaders(
   rawHeaders: readonly string[],
   headers: IncomingHttpHeaders,
   options: ForwardOptions,
 ): string[] {
-  const drop = new Set(hopByHopFieldNames(headers));
-  drop.add('host');
-  drop.add('x-forwarded-host');
-  drop.add('x-forwarded-proto');
-  if (options.drop) for (const name of options.drop) drop.add(name);
-  if (options.set) for (const name of Object.keys(options.set)) drop.add(name);
+  const drop = droppedFields(headers, options);
 
   const out: string[] = ['host', options.originHost];
   let forwardedFor: string | undefined;

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { cacheStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
+import { attachFastHits } from './fast-hit/index.ts';
 import { createEdgeHandler } from './handler.ts';
 
 /** Request header limits: 16 KiB in total (Node's default, nginx's large_client_header_buffers). */
@@ -57,5 +58,8 @@ export function createTrafficServer(ctx: EdgeContext): Server {
     },
   );
   server.maxHeadersCount = maxHeaderCount + 1;
+  // Plain fresh hits are answered before node:http sees them; every other request reaches the
+  // handler above through node:http as before (fast-hit/).
+  attachFastHits(server, ctx, { maxHeaderBytes, maxHeaderCount });
   return server;
 }

@@ -1,62 +1,92 @@
-// The shared store's fill locks: a miss takes the lock; a revalidation of a stale copy takes the
-// same lock unless a fresher copy than the stale one is already stored (so concurrent
-// revalidations in different workers make one origin request).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiskStore } from './disk-store.ts';
 import type { CachedObject } from './entry.ts';
-import { SharedStore } from './tiers.ts';
+import { type AcquireResult, SharedStore } from './tiers.ts';
 
-const object = (responseTime: number): CachedObject => ({
-  key: 'GET http://a.test/x',
-  siteId: 'a',
-  path: '/x',
-  vary: [],
-  variants: [
-    {
-      varyKey: '',
-      status: 200,
-      headers: { 'cache-control': 'max-age=1' },
-      body: Buffer.from('x'),
-      requestTime: responseTime,
-      responseTime,
-      tags: [],
-    },
-  ],
-});
+function objectFor(key: string, body = 'stored body'): CachedObject {
+  return {
+    key,
+    siteId: 'site',
+    path: '/a',
+    vary: [],
+    variants: [
+      {
+        varyKey: '',
+        status: 200,
+        headers: { 'content-length': String(body.length), 'cache-control': 'max-age=60' },
+        body: Buffer.from(body),
+        requestTime: 1_000,
+        responseTime: 1_000,
+        tags: [],
+      },
+    ],
+  };
+}
 
-describe('SharedStore.acquire', () => {
-  let store: SharedStore;
-  beforeEach(() => {
-    store = new SharedStore({ maxBytes: 1_000_000, maxObjects: 100, lockTimeoutMs: 5_000 });
+const sharedStore = (disk?: DiskStore) =>
+  new SharedStore({ maxBytes: 1024 * 1024, maxObjects: 100, disk, lockTimeoutMs: 60_000 });
+
+describe('SharedStore fill locks', () => {
+  it('without a disk tier, grants the lock at once and queues later callers until the store', async () => {
+    const store = sharedStore();
+    const first = store.acquire('GET http://a/x', 1);
+    expect(first).toEqual({ lead: true });
+    const second = store.acquire('GET http://a/x', 2);
+    const third = store.acquire('GET http://a/x', 2);
+    expect(second).toBeInstanceOf(Promise);
+    store.store(objectFor('GET http://a/x'));
+    const answers = (await Promise.all([second, third])) as AcquireResult[];
+    for (const answer of answers) {
+      expect(answer.lead).toBe(false);
+      expect(answer.waited).toBe(true);
+      expect(answer.object?.variants[0]?.body.toString()).toBe('stored body');
+    }
+    // Stored: the next caller gets the object at once, with no lock.
+    const later = store.acquire('GET http://a/x', 1) as AcquireResult;
+    expect(later.lead).toBe(false);
+    expect(later.object?.key).toBe('GET http://a/x');
   });
 
-  it('hands a stored object out without a lock on a miss', async () => {
-    store.store(object(1_000));
-    await expect(store.acquire('GET http://a.test/x')).resolves.toMatchObject({ lead: false });
+  it('sends the waiters to the origin themselves when the leader releases without storing', async () => {
+    const store = sharedStore();
+    expect(store.acquire('GET http://a/y', 1)).toEqual({ lead: true });
+    const waiter = store.acquire('GET http://a/y', 2);
+    store.release('GET http://a/y');
+    expect(await waiter).toEqual({ lead: false, waited: true });
+    // The lock is free again: a new caller leads.
+    expect(store.acquire('GET http://a/y', 2)).toEqual({ lead: true });
   });
 
-  it('locks a revalidation whose stale copy is the newest stored', async () => {
-    store.store(object(1_000));
-    expect(await store.acquire('GET http://a.test/x', 1, 1_000)).toEqual({ lead: true });
-    // A second revalidation of the same copy waits for the first one's result.
-    const second = store.acquire('GET http://a.test/x', 2, 1_000);
-    store.store(object(2_000));
-    const waited = await second;
-    expect(waited.lead).toBe(false);
-    expect(waited.waited).toBe(true);
-    expect(waited.object?.variants[0]?.responseTime).toBe(2_000);
+  it('ends the locks of a process that died', async () => {
+    const store = sharedStore();
+    expect(store.acquire('GET http://a/z', 7)).toEqual({ lead: true });
+    const waiter = store.acquire('GET http://a/z', 8);
+    store.releaseOwner(7);
+    expect(await waiter).toEqual({ lead: false, waited: true });
   });
 
-  it('hands out a copy fresher than the stale one instead of locking', async () => {
-    store.store(object(2_000));
-    const result = await store.acquire('GET http://a.test/x', 1, 1_000);
-    expect(result.lead).toBe(false);
-    expect(result.object?.variants[0]?.responseTime).toBe(2_000);
-  });
+  it('with a disk tier, reads the disk before granting, and one of two racing callers leads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edgeplane-tiers-'));
+    try {
+      const disk = new DiskStore(dir, 1024 * 1024);
+      await disk.load();
+      await disk.set(objectFor('GET http://a/on-disk', 'from disk'));
+      const store = sharedStore(disk);
+      const fromDisk = (await store.acquire('GET http://a/on-disk', 1)) as AcquireResult;
+      expect(fromDisk.lead).toBe(false);
+      expect(fromDisk.object?.variants[0]?.body.toString()).toBe('from disk');
 
-  it('lets the waiters go to the origin themselves when the revalidation stores nothing', async () => {
-    store.store(object(1_000));
-    await store.acquire('GET http://a.test/x', 1, 1_000);
-    const second = store.acquire('GET http://a.test/x', 2, 1_000);
-    store.release('GET http://a.test/x');
-    expect(await second).toEqual({ lead: false, waited: true });
+      const racing = [store.acquire('GET http://a/cold', 1), store.acquire('GET http://a/cold', 2)];
+      expect(await Promise.race(racing)).toEqual({ lead: true });
+      // The other one waits on the leader's lock; a release lets it go to the origin itself.
+      store.release('GET http://a/cold');
+      const answers = await Promise.all(racing);
+      expect(answers.filter((answer) => answer.lead)).toHaveLength(1);
+      expect(answers.filter((answer) => answer.waited)).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -81,18 +81,41 @@ export class SharedStore {
    * `owner` identifies the process holding the lock, so its locks end if it dies (releaseOwner).
    * `staleResponseTime`: a revalidation of a stale copy, which takes the lock like a miss unless
    * a newer copy is stored (another process revalidated it meanwhile).
+   * Answers at once (no promise) when the lock is free and the memory tier decides: the
+   * primary does this for every miss of every worker.
    */
-  async acquire(key: string, owner = 0, staleResponseTime?: number): Promise<AcquireResult> {
+  acquire(
+    key: string,
+    owner = 0,
+    staleResponseTime?: number,
+  ): AcquireResult | Promise<AcquireResult> {
     const lock = this.locks.get(key);
     if (lock !== undefined) return new Promise((resolve) => lock.waiters.push(resolve));
-    const object = await this.lookup(key);
-    const usable =
-      staleResponseTime === undefined ||
-      object?.variants.some((variant) => variant.responseTime > staleResponseTime) === true;
-    if (object !== undefined && usable) return { lead: false, object };
-    // A lookup on disk may have let another acquire in meanwhile.
+    const inMemory = this.memory.get(key);
+    if (inMemory !== undefined && usableFor(inMemory, staleResponseTime))
+      return { lead: false, object: inMemory };
+    if (this.disk === undefined || inMemory !== undefined) return this.lock(key, owner);
+    return this.acquireFromDisk(this.disk, key, owner, staleResponseTime);
+  }
+
+  private async acquireFromDisk(
+    disk: DiskStore,
+    key: string,
+    owner: number,
+    staleResponseTime: number | undefined,
+  ): Promise<AcquireResult> {
+    const fromDisk = await disk.get(key);
+    if (fromDisk !== undefined) {
+      this.memory.set(key, fromDisk);
+      if (usableFor(fromDisk, staleResponseTime)) return { lead: false, object: fromDisk };
+    }
+    // The read from disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
     if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
+    return this.lock(key, owner);
+  }
+
+  private lock(key: string, owner: number): AcquireResult {
     const timer = setTimeout(() => this.finish(key, { lead: false }), this.lockTimeoutMs);
     timer.unref();
     this.locks.set(key, { waiters: [], timer, owner });
@@ -198,4 +221,12 @@ export class LocalTier implements SharedTier {
       ? {}
       : { disk: { bytes: disk.bytes, objects: disk.objects, evictions: disk.evictions } };
   }
+}
+
+/** Any stored copy answers a miss; a revalidation needs one newer than the stale copy it holds. */
+function usableFor(object: CachedObject, staleResponseTime: number | undefined): boolean {
+  return (
+    staleResponseTime === undefined ||
+    object.variants.some((variant) => variant.responseTime > staleResponseTime)
+  );
 }

@@ -18,11 +18,21 @@ export const HOP_BY_HOP_FIELDS: readonly string[] = [
 
 const FIXED: ReadonlySet<string> = new Set(HOP_BY_HOP_FIELDS);
 
-/** The hop-by-hop field names of a message: the fixed list plus every name listed in Connection. */
-export function hopByHopFieldNames(headers: HeaderMap): Set<string> {
-  const names = new Set(HOP_BY_HOP_FIELDS);
-  for (const name of fieldList(headers, 'connection')) names.add(name.toLowerCase());
-  return names;
+/**
+ * The hop-by-hop field names of a message: the fixed list plus every name listed in Connection.
+ * The usual `Connection: keep-alive` names nothing new, so the fixed set itself is returned then
+ * (no Set built per message).
+ */
+export function hopByHopFieldNames(headers: HeaderMap): ReadonlySet<string> {
+  if (headers.connection === undefined) return FIXED;
+  let names: Set<string> | undefined;
+  for (const name of fieldList(headers, 'connection')) {
+    const lower = name.toLowerCase();
+    if (FIXED.has(lower)) continue;
+    names ??= new Set(HOP_BY_HOP_FIELDS);
+    names.add(lower);
+  }
+  return names ?? FIXED;
 }
 
 /**
@@ -30,7 +40,7 @@ export function hopByHopFieldNames(headers: HeaderMap): Set<string> {
  * direction. `close` in Connection names no field and is simply dropped with Connection itself.
  */
 export function stripHopByHop(headers: HeaderMap): MutableHeaders {
-  const drop = headers.connection === undefined ? FIXED : hopByHopFieldNames(headers);
+  const drop = hopByHopFieldNames(headers);
   const out: MutableHeaders = {};
   for (const name in headers) {
     const value = headers[name];

@@ -1,0 +1,155 @@
+// One client connection on the fast path. Each chunk is cut at the end of each request head;
+// while heads are plain fresh hits they are answered here, in order, with one write each (one
+// writev for a pipelined batch). The first request that is anything else, or a head split
+// across reads, hands the connection (with the bytes not yet answered) to node:http for the
+// rest of its life, so every edge case keeps the full handler's code. Nothing is written for
+// a request before every earlier one is written, so pipelined answers stay in order.
+import type { Socket } from 'node:net';
+import type { EdgeContext } from '../context.ts';
+import { type FastAnswer, fastAnswer } from './answer.ts';
+import { type PlainRequest, plainRequest } from './plain-request.ts';
+
+const headEnd = Buffer.from('\r\n\r\n', 'latin1');
+
+export interface FastHitStats {
+  /** Requests answered by the fast path. */
+  served: number;
+  /** Connections handed to node:http. */
+  handedOver: number;
+}
+
+/** What the front's sweep asks of a fast connection. */
+export interface FastConnection {
+  /** Hands an idle new connection to node:http or closes an idle kept-alive one. */
+  sweep(nowMs: number): void;
+}
+
+export interface FastFront {
+  readonly ctx: EdgeContext;
+  readonly maxHeaderBytes: number;
+  readonly maxHeaderCount: number;
+  /** Before the first request (node:http's headersTimeout) and between requests. */
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly stats: FastHitStats;
+  /** Fast connections: idle sweeps, closeIdleConnections and closeAllConnections. */
+  readonly open: Map<Socket, FastConnection>;
+  /** node:http's own connection listener. */
+  handOver(socket: Socket): void;
+}
+
+function write(socket: Socket, answer: FastAnswer): void {
+  if (answer.whole !== undefined) {
+    socket.write(answer.whole);
+    return;
+  }
+  // Corked, the two writes leave as one writev that references the stored body (no copy).
+  socket.cork();
+  socket.write(answer.head);
+  socket.write(answer.body);
+  socket.uncork();
+}
+
+export function serveConnection(front: FastFront, socket: Socket): void {
+  const { ctx, stats } = front;
+  let served = 0;
+  // Idle time is read from this stamp by the front's sweep (index.ts) rather than with
+  // socket.setTimeout, whose timer Node re-arms on every read and write (~2.5% of a hit).
+  let lastActiveMs = Date.now();
+
+  const onData = (chunk: Buffer): void => {
+    if (socket.writableEnded) {
+      // closeIdleConnections ended it: nothing more is answered (node:http does the same).
+      socket.destroy();
+      return;
+    }
+    const nowMs = Date.now();
+    lastActiveMs = nowMs;
+    let offset = 0;
+    let corked = false;
+    while (offset < chunk.length) {
+      const end = chunk.indexOf(headEnd, offset);
+      const next = end + 4;
+      if (end === -1 || next - offset > front.maxHeaderBytes) break;
+      const startedAt = performance.now();
+      let request: PlainRequest | undefined;
+      let answer: FastAnswer | undefined;
+      try {
+        request = plainRequest(chunk, offset, next, front.maxHeaderCount);
+        answer = request && fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs);
+      } catch (error) {
+        // A fault here must not take the worker down: the full handler answers instead.
+        ctx.observer.logger.error({ err: error }, 'fast path lookup failed');
+        answer = undefined;
+      }
+      if (request === undefined || answer === undefined) break;
+      if (!corked && next < chunk.length) {
+        socket.cork();
+        corked = true;
+      }
+      write(socket, answer);
+      ctx.observer.request({
+        site: answer.site.id,
+        method: 'GET',
+        path: request.target,
+        status: answer.status,
+        cache: 'hit',
+        bytes: answer.body.length,
+        startedAt,
+      });
+      served++;
+      stats.served++;
+      offset = next;
+    }
+    if (corked) socket.uncork();
+    if (offset < chunk.length) {
+      handOver(offset === 0 ? chunk : chunk.subarray(offset));
+      return;
+    }
+    // A client that sends faster than it reads: stop reading until the answers drain.
+    if (socket.writableNeedDrain) socket.pause();
+  };
+  const onDrain = (): void => {
+    if (socket.isPaused()) socket.resume();
+  };
+  // allowHalfOpen (node:http's setting): every answer is already queued, so finish and close.
+  const onEnd = (): void => {
+    socket.end();
+  };
+  const onError = (): void => {
+    socket.destroy();
+  };
+  const connection: FastConnection = {
+    sweep(nowMs) {
+      // Still writing to a slow reader: not idle.
+      if (socket.writableLength > 0) lastActiveMs = nowMs;
+      const idleMs = nowMs - lastActiveMs;
+      // Nothing asked yet: node:http applies its own headersTimeout (408) from here.
+      if (served === 0 && idleMs >= front.headersTimeoutMs) handOver(undefined);
+      else if (served > 0 && idleMs >= front.keepAliveTimeoutMs) socket.destroy();
+    },
+  };
+  const onClose = (): void => {
+    front.open.delete(socket);
+  };
+
+  function handOver(rest: Buffer | undefined): void {
+    socket.removeListener('data', onData);
+    socket.removeListener('drain', onDrain);
+    socket.removeListener('end', onEnd);
+    socket.removeListener('error', onError);
+    socket.removeListener('close', onClose);
+    front.open.delete(socket);
+    stats.handedOver++;
+    front.handOver(socket);
+    // node:http reads the socket from here on; the bytes already read are given to it first.
+    if (rest !== undefined) socket.emit('data', rest);
+  }
+
+  front.open.set(socket, connection);
+  socket.on('data', onData);
+  socket.on('drain', onDrain);
+  socket.on('end', onEnd);
+  socket.on('error', onError);
+  socket.on('close', onClose);
+}

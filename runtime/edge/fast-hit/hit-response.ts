@@ -1,0 +1,175 @@
+// The bytes of a plain fresh hit, as node:http would write them for serve-stored.ts's
+// `res.writeHead(status, [...wireHeaders, 'age', age, 'cache-status', value]); res.end(body)`:
+// status line, the same field lines in the same order, Date when the stored response has none,
+// `Connection: keep-alive` and `Keep-Alive: timeout=N`, the blank line, the body. The head is
+// built once per variant, coding and (age, ttl) second and kept beside the variant.
+import { STATUS_CODES } from 'node:http';
+import { ageHeaderValue } from '../../lib/http-cache/index.ts';
+import { appendCacheStatus, hitStatus } from '../cache-status.ts';
+import { wireHeaders } from '../representation.ts';
+import type { ContentCoding, StoredVariant } from '../store/entry.ts';
+
+/** Response fields that make node:http change its framing or persistence: not served fast. */
+const framingFields = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'trailer',
+  'expect',
+]);
+// node:http's own checks (checkIsHttpToken / checkInvalidHeaderChar of _http_common), so a field
+// it would refuse to write never goes out by the fast path either.
+const token = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+const invalidValueChar = /[^\t\x20-\x7e\x80-\xff]/;
+/** Tested after invalidValueChar, so any char past ASCII is obs-text. */
+const nonAscii = /[\x80-\xff]/;
+
+/** node:http's persistence lines for a kept-alive response (_http_outgoing's _storeHeader). */
+function keepAliveLines(keepAliveTimeoutMs: number): string {
+  const seconds = Math.floor(keepAliveTimeoutMs / 1000);
+  return `Connection: keep-alive\r\n${seconds > 0 ? `Keep-Alive: timeout=${seconds}\r\n` : ''}`;
+}
+
+interface BuiltHead {
+  coding: ContentCoding;
+  ageSeconds: number;
+  ttlSeconds: number;
+  /** The Date line when the stored response has none (node:http adds one), else ''. */
+  dateLine: string;
+  keepAliveTimeoutMs: number;
+  head: Buffer;
+  /** Head and body in one buffer (one write, no per-hit copy), made on first use; see wholeOf. */
+  whole?: Buffer | undefined;
+}
+
+const heads = new WeakMap<StoredVariant, BuiltHead[]>();
+/** Variants whose stored fields node:http would frame or refuse differently: never fast. */
+const unsuitable = new WeakSet<StoredVariant>();
+
+/** node:http's Date value (utcDate of _http_outgoing): the time, formatted once per second. */
+let dateSecond = -1;
+let dateValue = '';
+function currentDateLine(nowMs: number): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateValue = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
+  }
+  return dateValue;
+}
+
+/**
+ * The head for a hit on `variant` with `body` in `coding` at `nowMs`, with the Age and ttl the
+ * full handler would compute; undefined when the variant is not fresh by its precomputed
+ * numbers or node:http would write its fields differently.
+ */
+export type HitHead = BuiltHead;
+
+export function hitHead(
+  variant: StoredVariant,
+  coding: ContentCoding,
+  body: Buffer,
+  compressible: boolean,
+  nowMs: number,
+  /** The server's keepAliveTimeout, which node:http announces in Keep-Alive. */
+  keepAliveTimeoutMs: number,
+): HitHead | undefined {
+  const fast = variant.fast;
+  if (fast === undefined || variant.invalidatedAt !== undefined) return undefined;
+  const ageMs = fast.initialAgeMs + (nowMs - variant.responseTime);
+  const ttlMs = fast.lifetimeMs - ageMs;
+  if (!(ttlMs > 0)) return undefined;
+  const ageSeconds = Math.floor(ageMs / 1000);
+  const ttlSeconds = Math.trunc(ttlMs / 1000);
+  let built = heads.get(variant);
+  if (built !== undefined) {
+    for (const one of built) {
+      if (one.coding !== coding || one.ageSeconds !== ageSeconds || one.ttlSeconds !== ttlSeconds)
+        continue;
+      if (one.dateLine !== '' && one.dateLine !== currentDateLine(nowMs)) continue;
+      if (one.keepAliveTimeoutMs !== keepAliveTimeoutMs) continue;
+      return one;
+    }
+  }
+  if (unsuitable.has(variant)) return undefined;
+  const status = variant.status;
+  // No body on these: node:http frames them itself.
+  if (status < 200 || status === 204 || status === 304) return markUnsuitable(variant);
+  const fields = wireHeaders(variant, coding, body.length, compressible);
+  const cacheStatusValue = appendCacheStatus(
+    variant.headers['cache-status'] === undefined
+      ? undefined
+      : String(variant.headers['cache-status']),
+    hitStatus(ttlSeconds),
+  );
+  if (invalidValueChar.test(cacheStatusValue)) return markUnsuitable(variant);
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
+  let hasDate = false;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i] as string;
+    const value = fields[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (
+      framingFields.has(lower) ||
+      !token.test(name) ||
+      invalidValueChar.test(value) ||
+      // node:http re-encodes this one when Content-Length is set (RFC 6266): leave it to node.
+      (lower === 'content-disposition' && nonAscii.test(value))
+    )
+      return markUnsuitable(variant);
+    if (lower === 'date') hasDate = true;
+    text += `${name}: ${value}\r\n`;
+  }
+  text += `age: ${ageHeaderValue(ageMs)}\r\ncache-status: ${cacheStatusValue}\r\n`;
+  const dateLine = hasDate ? '' : currentDateLine(nowMs);
+  text += `${dateLine}${keepAliveLines(keepAliveTimeoutMs)}\r\n`;
+  const head = Buffer.from(text, 'latin1');
+  const entry: BuiltHead = {
+    coding,
+    ageSeconds,
+    ttlSeconds,
+    dateLine,
+    keepAliveTimeoutMs,
+    head,
+  };
+  // One head per coding is kept: a newer second replaces the older one.
+  built = (built ?? []).filter((one) => one.coding !== coding);
+  built.push(entry);
+  heads.set(variant, built);
+  return entry;
+}
+
+/**
+ * Joined head+body buffers are held for at most this many bytes per process (on top of the
+ * cache's own bytes); past it every one held is let go and they are made again on demand.
+ */
+const wholeBudgetBytes = 32 * 1024 * 1024;
+/** Bodies above this go out as head + body (a writev), never joined. */
+const wholeMaxBytes = 1024 * 1024;
+let wholeBytes = 0;
+const withWhole = new Set<BuiltHead>();
+
+/** The head and `body` in one buffer, kept with the head; undefined for large bodies. */
+export function wholeOf(built: HitHead, body: Buffer): Buffer | undefined {
+  if (built.whole !== undefined) return built.whole;
+  if (body.length > wholeMaxBytes) return undefined;
+  const size = built.head.length + body.length;
+  if (wholeBytes + size > wholeBudgetBytes) {
+    for (const one of withWhole) one.whole = undefined;
+    withWhole.clear();
+    wholeBytes = 0;
+  }
+  // Not from the shared pool: a held slice would keep its whole 8 KiB pool alive.
+  const whole = Buffer.allocUnsafeSlow(size);
+  built.head.copy(whole, 0);
+  body.copy(whole, built.head.length);
+  built.whole = whole;
+  withWhole.add(built);
+  wholeBytes += size;
+  return whole;
+}
+
+function markUnsuitable(variant: StoredVariant): undefined {
+  unsuitable.add(variant);
+  return undefined;
+}

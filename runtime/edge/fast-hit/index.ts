@@ -1,0 +1,76 @@
+// The fast path for cache hits: a front on the traffic server's connections that answers plain
+// fresh hits straight from the memory tier with pre-serialised bytes, and hands every other
+// connection to node:http (see connection.ts). The server stays a node:http Server: listen,
+// close, closeIdleConnections and closeAllConnections cover both kinds of connection.
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { EdgeContext } from '../context.ts';
+import { type FastFront, type FastHitStats, serveConnection } from './connection.ts';
+
+export type { FastHitStats } from './connection.ts';
+
+const sweepIntervalMs = 1000;
+
+const statsByServer = new WeakMap<Server, FastHitStats>();
+
+/** What the fast path has done on a server (tests and diagnostics). */
+export function fastHitStats(server: Server): FastHitStats | undefined {
+  return statsByServer.get(server);
+}
+
+export function attachFastHits(
+  server: Server,
+  ctx: EdgeContext,
+  limits: { maxHeaderBytes: number; maxHeaderCount: number },
+): FastHitStats {
+  const listeners = server.listeners('connection');
+  const httpConnection = listeners[0] as ((socket: Socket) => void) | undefined;
+  if (listeners.length !== 1 || httpConnection === undefined)
+    throw new Error(
+      'attachFastHits needs a node:http Server with only its own connection listener',
+    );
+  server.removeListener('connection', httpConnection);
+
+  const stats: FastHitStats = { served: 0, handedOver: 0 };
+  const front: FastFront = {
+    ctx,
+    maxHeaderBytes: limits.maxHeaderBytes,
+    maxHeaderCount: limits.maxHeaderCount,
+    // node:http's settings, read when used: changing them on the server changes both paths.
+    get headersTimeoutMs() {
+      return server.headersTimeout;
+    },
+    get keepAliveTimeoutMs() {
+      return server.keepAliveTimeout;
+    },
+    stats,
+    open: new Map(),
+    handOver: (socket) => httpConnection.call(server, socket),
+  };
+  // Idle connections are found by one sweep a second, not a timer per socket (connection.ts).
+  const sweep = setInterval(() => {
+    const nowMs = Date.now();
+    for (const connection of front.open.values()) connection.sweep(nowMs);
+  }, sweepIntervalMs);
+  sweep.unref();
+  server.once('close', () => clearInterval(sweep));
+  server.on('connection', (socket: Socket) => {
+    // A per-socket request cap makes node:http close after N answers: leave those to it.
+    if (server.maxRequestsPerSocket) front.handOver(socket);
+    else serveConnection(front, socket);
+  });
+
+  const closeIdle = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    // A fast connection has no answer in progress once its writes are queued: end it after them.
+    for (const socket of front.open.keys()) socket.end();
+    closeIdle();
+  };
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    for (const socket of front.open.keys()) socket.destroy();
+    closeAll();
+  };
+  statsByServer.set(server, stats);
+  return stats;
+}
