@@ -1,7 +1,7 @@
 // Migrations against a real Postgres: replicas starting together, re-runs, and refusing a database
 // migrated by a newer build.
-import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../test/origin/harness.ts';
+import type pg from 'pg';
+import { createTestDatabase, type TestDatabase, testPool } from '../../test/origin/harness.ts';
 import { type Migration, migrate, migrations, migrationsDone } from './migrations.ts';
 
 let db: TestDatabase;
@@ -9,7 +9,7 @@ let db: TestDatabase;
 const latest = Math.max(...migrations.map((migration) => migration.version));
 const pools: pg.Pool[] = [];
 const newPool = () => {
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pool = testPool(db.url);
   pools.push(pool);
   return pool;
 };

@@ -5,7 +5,6 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { currentSeq } from '../../runtime/origin/events-store.ts';
 import { pruneOnce } from '../../runtime/origin/retention.ts';
 import { createTenant } from '../../runtime/origin/tenants.ts';
@@ -17,6 +16,7 @@ import {
   startTestOrigin,
   stopRedis,
   type TestDatabase,
+  testPool,
 } from '../origin/harness.ts';
 import {
   type EdgeProcess,
@@ -213,7 +213,7 @@ describe('no purge is lost', () => {
     const service = new TcpBalancer(replicas.map((replica) => replica.apiPort));
     const serviceUrl = await service.listen();
     cleanups.push(() => service.close());
-    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const pool = testPool(db.url, 1);
     cleanups.push(() => pool.end());
     const admin = (await createTenant(pool, 'Failover')).adminKey.token;
     const host = 'failover.e2e.example';

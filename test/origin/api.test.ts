@@ -1,6 +1,6 @@
 // The origin API against real Postgres and Redis: CRUD, validation as problem+json with nothing
 // written, pagination, scopes, API keys, idempotent purges, rate limits, usage, OpenAPI, probes.
-import pg from 'pg';
+import type pg from 'pg';
 import { createTenant, type NewTenant } from '../../runtime/origin/tenants.ts';
 import { testServices } from '../harness/services/index.ts';
 import {
@@ -9,6 +9,7 @@ import {
   startTestOrigin,
   type TestDatabase,
   testEdgeToken,
+  testPool,
 } from './harness.ts';
 
 let db: TestDatabase;
@@ -46,7 +47,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 beforeAll(async () => {
   db = await createTestDatabase();
   origin = await startTestOrigin({ databaseUrl: db.url, redisUrl: testServices().redisUrl });
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url);
   tenant = await createTenant(origin.pool, 'Acme');
   admin = tenant.adminKey.token;
 });

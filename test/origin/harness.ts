@@ -35,6 +35,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * A pool on a test database. Its idle clients can be killed by the database's own teardown
+ * (`DROP DATABASE … WITH (FORCE)` may reach a connection pg-pool has already let go of but not yet
+ * closed); without a listener that 'error' event would fail whichever test runs at that moment.
+ * Errors of queries still reach the test that awaits them.
+ */
+export function testPool(databaseUrl: string, max = 2): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  pool.on('error', () => {});
+  return pool;
+}
+
 /** A logger whose lines are kept in memory (tests may read them; nothing reaches the console). */
 export function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // Tenant isolation: for every route of the API, a key of tenant A (admin, so every scope) can
 // neither see nor change anything of tenant B. A last test checks that this file covers every
 // route in the OpenAPI document, so a new route without an isolation test fails here.
-import pg from 'pg';
+import type pg from 'pg';
 import { createTenant } from '../../runtime/origin/tenants.ts';
 import { testServices } from '../harness/services/index.ts';
 import {
@@ -10,6 +10,7 @@ import {
   startTestOrigin,
   type TestDatabase,
   testEdgeToken,
+  testPool,
 } from './harness.ts';
 
 let db: TestDatabase;
@@ -66,7 +67,7 @@ function route(name: string, test: () => Promise<void>) {
 beforeAll(async () => {
   db = await createTestDatabase();
   origin = await startTestOrigin({ databaseUrl: db.url, redisUrl: testServices().redisUrl });
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url);
   const a = await createTenant(origin.pool, 'Tenant A');
   const bTenant = await createTenant(origin.pool, 'Tenant B');
   keyA = a.adminKey.token;
