@@ -21,6 +21,7 @@ import { type EdgeConfig, edgeConfigFrom } from '../../runtime/edge/config.ts';
 import { type RunningEdge, startSingleEdge } from '../../runtime/edge/single.ts';
 import { type SiteInput, siteSchema } from '../../runtime/lib/site.ts';
 import { StaticSiteSource } from '../../runtime/lib/site-file-source.ts';
+import { startRuntime } from '../harness/contract/runtime-process.ts';
 import { freePort } from '../harness/services/index.ts';
 import { edgeProcessEnv } from './edge-process-env.ts';
 
@@ -241,7 +242,7 @@ export interface EdgeMain {
   managementUrl: string;
   /** Everything the primary and its workers wrote to stdout and stderr so far. */
   output(): string;
-  /** SIGTERM, wait for the exit, remove the temp folder. */
+  /** SIGTERM (the process group), wait for the exit, remove the temp folder. */
   close(): Promise<void>;
 }
 
@@ -264,36 +265,22 @@ export async function startEdgeMain(options: EdgeMainOptions): Promise<EdgeMain>
   const trafficPort = await freePort();
   const managementPort = await freePort();
   const managementUrl = `http://127.0.0.1:${managementPort}`;
-  const child = spawn(process.execPath, [join(process.cwd(), 'runtime', 'main.ts')], {
-    env: {
-      ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: options.workers }),
-      EDGEPLANE_PURGE_TOKEN: purgeToken,
-      ...(options.diskMb === undefined
-        ? {}
-        : {
-            EDGEPLANE_CACHE_DISK_MB: String(options.diskMb),
-            EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
-          }),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+  const runtime = startRuntime({
+    ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: options.workers }),
+    EDGEPLANE_PURGE_TOKEN: purgeToken,
+    ...(options.diskMb === undefined
+      ? {}
+      : {
+          EDGEPLANE_CACHE_DISK_MB: String(options.diskMb),
+          EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
+        }),
   });
   const edge: EdgeMain = {
     trafficUrl: `http://127.0.0.1:${trafficPort}`,
     managementUrl,
-    output: () => output,
+    output: runtime.output,
     async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await runtime.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -303,5 +290,5 @@ export async function startEdgeMain(options: EdgeMainOptions): Promise<EdgeMain>
     await sleep(100);
   }
   await edge.close();
-  throw new Error(`edge did not become ready:\n${output}`);
+  throw new Error(`edge did not become ready:\n${runtime.output()}`);
 }
