@@ -9,6 +9,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive as alive } from '../runtime/local/lock.ts';
 import { freePort } from './harness/services/free-port.ts';
 
 const checkout = resolve(__dirname, '..');
@@ -166,15 +167,6 @@ async function descendants(pid: number): Promise<number[]> {
   walk(pid);
   return found;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((done) => {

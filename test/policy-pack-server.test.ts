@@ -73,15 +73,20 @@ function diagnostics(response: Untyped): Diagnostic[] {
   }));
 }
 
-async function analyze(input: PolicyResourceInput): Promise<Diagnostic[]> {
-  const request = new analyzerPb.AnalyzeRequest();
-  request.setType(input.type);
-  request.setName(input.name);
-  request.setUrn(input.urn);
-  request.setProperties(structPb.Struct.fromJavaScript(input.props));
-  request.setOptions(options(input));
+/** Sets the fields AnalyzeRequest and AnalyzeStack's AnalyzerResource share; returns the message. */
+function withResource(message: Untyped, input: PolicyResourceInput): Untyped {
+  message.setType(input.type);
+  message.setName(input.name);
+  message.setUrn(input.urn);
+  message.setProperties(structPb.Struct.fromJavaScript(input.props));
+  message.setOptions(options(input));
   const providerMessage = providerOf(input);
-  if (providerMessage) request.setProvider(providerMessage);
+  if (providerMessage) message.setProvider(providerMessage);
+  return message;
+}
+
+async function analyze(input: PolicyResourceInput): Promise<Diagnostic[]> {
+  const request = withResource(new analyzerPb.AnalyzeRequest(), input);
   return diagnostics(await call('analyze', request));
 }
 
@@ -89,14 +94,7 @@ async function analyzeStack(inputs: PolicyResourceInput[]): Promise<Diagnostic[]
   const request = new analyzerPb.AnalyzeStackRequest();
   request.setResourcesList(
     inputs.map((input) => {
-      const message = new analyzerPb.AnalyzerResource();
-      message.setType(input.type);
-      message.setName(input.name);
-      message.setUrn(input.urn);
-      message.setProperties(structPb.Struct.fromJavaScript(input.props));
-      message.setOptions(options(input));
-      const providerMessage = providerOf(input);
-      if (providerMessage) message.setProvider(providerMessage);
+      const message = withResource(new analyzerPb.AnalyzerResource(), input);
       if (input.parent) message.setParent(input.parent);
       message.setDependenciesList(input.dependencies ?? []);
       return message;

@@ -4,20 +4,11 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { validateTypes } from '../lib/by-type.ts';
 import { aws, gcp } from '../lib/cloud-types.ts';
-import {
-  type Environment,
-  environmentConfigProperty,
-  environmentOf,
-  environments,
-} from '../lib/environment.ts';
+import { type Environment, environmentConfigProperty } from '../lib/environment.ts';
+import { environmentsConfigProperty, listedEnvironment } from '../lib/listed-environments.ts';
 import { read, unknown } from '../lib/props.ts';
 
 export const defaultSnapshotEnvironments: Environment[] = ['staging', 'prod'];
-
-interface SnapshotSettings {
-  environment?: Environment;
-  environments?: Environment[];
-}
 
 export const cacheSnapshots: ResourceValidationPolicy = {
   name: 'cache-snapshots',
@@ -27,23 +18,21 @@ export const cacheSnapshots: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       environment: environmentConfigProperty,
-      environments: {
-        type: 'array',
-        items: { type: 'string', enum: [...environments] },
-        default: defaultSnapshotEnvironments,
-        description: 'Environments whose caches must keep snapshots.',
-      },
+      environments: environmentsConfigProperty(
+        defaultSnapshotEnvironments,
+        'Environments whose caches must keep snapshots.',
+      ),
     },
   },
   validateResource: validateTypes({
     [aws.elasticacheReplicationGroup]: (props, report, args) => {
-      if (!applies(args)) return;
+      if (!listedEnvironment(args, defaultSnapshotEnvironments)) return;
       const days = read(props, 'snapshotRetentionLimit');
       if (days !== unknown && !(typeof days === 'number' && days >= 1))
         report('ElastiCache keeps no snapshots: set snapshotRetentionLimit to 1 or more days.');
     },
     [gcp.redisInstance]: (props, report, args) => {
-      if (!applies(args)) return;
+      if (!listedEnvironment(args, defaultSnapshotEnvironments)) return;
       const mode = read(props, 'persistenceConfig.persistenceMode');
       if (mode !== unknown && mode !== 'RDB' && mode !== 'AOF')
         report(
@@ -52,8 +41,3 @@ export const cacheSnapshots: ResourceValidationPolicy = {
     },
   }),
 };
-
-function applies(args: Parameters<typeof environmentOf>[0]): boolean {
-  const listed = args.getConfig<SnapshotSettings>().environments ?? defaultSnapshotEnvironments;
-  return listed.includes(environmentOf(args) ?? 'prod');
-}

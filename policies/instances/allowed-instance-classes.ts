@@ -3,7 +3,7 @@
 // db.r7g.16xlarge in dev is a five-figure monthly bill, and a burstable class in prod throttles under
 // the very traffic spike a CDN exists for.
 import type { ResourceValidationPolicy } from '@pulumi/policy';
-import { validateTypes } from '../lib/by-type.ts';
+import { type TypeCheck, validateTypes } from '../lib/by-type.ts';
 import { aws, gcp } from '../lib/cloud-types.ts';
 import {
   type ConfigPropertySchema,
@@ -73,6 +73,14 @@ function checkClass(
   );
 }
 
+/** Checks the class at `path` of the resource's inputs against the approved `key` list. */
+const classAt =
+  (what: string, path: string, key: PatternKey): TypeCheck =>
+  (props, report, args) =>
+    checkClass(args, what, read(props, path), key, report);
+
+const gkeMachineType = classAt('GKE machineType', 'nodeConfig.machineType', 'gkeMachineTypes');
+
 export const allowedInstanceClasses: ResourceValidationPolicy = {
   name: 'allowed-instance-classes',
   description:
@@ -87,73 +95,36 @@ export const allowedInstanceClasses: ResourceValidationPolicy = {
     },
   },
   validateResource: validateTypes({
-    [aws.rdsInstance]: (props, report, args) =>
-      checkClass(
-        args,
-        'RDS instanceClass',
-        read(props, 'instanceClass'),
-        'rdsInstanceClasses',
-        report,
-      ),
-    [aws.rdsClusterInstance]: (props, report, args) =>
-      checkClass(
-        args,
-        'Aurora instanceClass',
-        read(props, 'instanceClass'),
-        'rdsInstanceClasses',
-        report,
-      ),
-    [aws.elasticacheReplicationGroup]: (props, report, args) =>
-      checkClass(
-        args,
-        'ElastiCache nodeType',
-        read(props, 'nodeType'),
-        'elasticacheNodeTypes',
-        report,
-      ),
-    [aws.elasticacheCluster]: (props, report, args) =>
-      checkClass(
-        args,
-        'ElastiCache nodeType',
-        read(props, 'nodeType'),
-        'elasticacheNodeTypes',
-        report,
-      ),
+    [aws.rdsInstance]: classAt('RDS instanceClass', 'instanceClass', 'rdsInstanceClasses'),
+    [aws.rdsClusterInstance]: classAt(
+      'Aurora instanceClass',
+      'instanceClass',
+      'rdsInstanceClasses',
+    ),
+    [aws.elasticacheReplicationGroup]: classAt(
+      'ElastiCache nodeType',
+      'nodeType',
+      'elasticacheNodeTypes',
+    ),
+    [aws.elasticacheCluster]: classAt('ElastiCache nodeType', 'nodeType', 'elasticacheNodeTypes'),
     [aws.eksNodeGroup]: (props, report, args) => {
       const types = readArray(props, 'instanceTypes');
       if (types === unknown || types === undefined) return;
       for (const type of types)
         checkClass(args, 'EKS node instance type', type, 'eksInstanceTypes', report);
     },
-    [aws.launchTemplate]: (props, report, args) =>
-      checkClass(
-        args,
-        'Launch template instanceType',
-        read(props, 'instanceType'),
-        'eksInstanceTypes',
-        report,
-      ),
-    [gcp.gkeNodePool]: (props, report, args) =>
-      checkClass(
-        args,
-        'GKE machineType',
-        read(props, 'nodeConfig.machineType'),
-        'gkeMachineTypes',
-        report,
-      ),
+    [aws.launchTemplate]: classAt(
+      'Launch template instanceType',
+      'instanceType',
+      'eksInstanceTypes',
+    ),
+    [gcp.gkeNodePool]: gkeMachineType,
     [gcp.gkeCluster]: (props, report, args) => {
       // The default pool's machines only count while the pool is kept.
       if (read(props, 'removeDefaultNodePool') === true) return;
-      checkClass(
-        args,
-        'GKE machineType',
-        read(props, 'nodeConfig.machineType'),
-        'gkeMachineTypes',
-        report,
-      );
+      gkeMachineType(props, report, args);
     },
-    [gcp.sqlInstance]: (props, report, args) =>
-      checkClass(args, 'Cloud SQL tier', read(props, 'settings.tier'), 'cloudSqlTiers', report),
+    [gcp.sqlInstance]: classAt('Cloud SQL tier', 'settings.tier', 'cloudSqlTiers'),
     [gcp.redisInstance]: (props, report, args) => {
       // Unset tier is BASIC, the cloud's default.
       const tier = read(props, 'tier') ?? 'BASIC';

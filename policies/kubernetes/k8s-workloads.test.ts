@@ -7,6 +7,7 @@ import { k8sProbes } from './k8s-probes.ts';
 import { k8sReadOnlyRootFilesystem } from './k8s-read-only-root-filesystem.ts';
 import { k8sResourceLimits } from './k8s-resource-limits.ts';
 import { k8sRunAsNonRoot } from './k8s-run-as-non-root.ts';
+import { workloadPolicies } from './k8s-workloads.ts';
 import {
   compliantContainer,
   containerWith,
@@ -15,20 +16,11 @@ import {
   podSpec,
 } from './workload-fixtures.ts';
 
-const policies = [
-  k8sResourceLimits,
-  k8sProbes,
-  k8sRunAsNonRoot,
-  k8sReadOnlyRootFilesystem,
-  k8sNoPrivileged,
-  k8sNoHostPath,
-];
-
-const messages = async (policy: (typeof policies)[number], spec: Record<string, unknown>) =>
+const messages = async (policy: (typeof workloadPolicies)[number], spec: Record<string, unknown>) =>
   (await violationsOf(policy, deployment(spec))).map((violation) => violation.message);
 
 describe('Kubernetes workload policies', () => {
-  it.each(policies.map((policy) => [policy.name, policy] as const))(
+  it.each(workloadPolicies.map((policy) => [policy.name, policy] as const))(
     '%s passes a compliant Deployment and the example stacks, and tolerates missing or unknown values',
     async (_name, policy) => {
       expect(await violationsOf(policy, deployment())).toEqual([]);

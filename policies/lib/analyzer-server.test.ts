@@ -10,6 +10,7 @@ import * as analyzer from '@pulumi/pulumi/proto/analyzer_pb.js';
 import { prodDeletionProtection } from '../protection/prod-deletion-protection.ts';
 import { prodProtect } from '../protection/prod-protect.ts';
 import { awsRequiredTags } from '../tags/aws-required-tags.ts';
+import { edgeplaneTags } from '../tags/tag-fixtures.ts';
 import { aws } from './cloud-types.ts';
 import { unknownDuringPreview } from './resource-case.ts';
 
@@ -68,13 +69,6 @@ async function analyze(policies: ResourceValidationPolicy[], request: Request) {
     .map((d) => `${d.getPolicyname()}: ${d.getMessage().split('\n').pop()}`);
 }
 
-const edgeplaneTags = {
-  'edgeplane:stack': 'aws-prod',
-  'edgeplane:environment': 'prod',
-  'edgeplane:region': 'us-east-1',
-  'edgeplane:domain': 'cdn.example.com',
-  'managed-by': 'pulumi',
-};
 // As the AWS SDK registers a provider: object-valued config JSON-encoded.
 const providerProps = { region: 'us-east-1', defaultTags: JSON.stringify({ tags: edgeplaneTags }) };
 const protectedRds = { deletionProtection: true, skipFinalSnapshot: false, storageEncrypted: true };

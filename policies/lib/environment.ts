@@ -68,7 +68,7 @@ export function providerDefaultLabels(
   };
 }
 
-type EnvironmentArgs = Pick<
+export type EnvironmentArgs = Pick<
   ResourceValidationArgs,
   'props' | 'provider' | 'stackTags' | 'getConfig'
 >;

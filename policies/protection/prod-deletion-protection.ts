@@ -6,28 +6,11 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { validateTypes } from '../lib/by-type.ts';
 import { aws, gcp } from '../lib/cloud-types.ts';
-import {
-  type Environment,
-  environmentConfigProperty,
-  environmentOf,
-  environments,
-} from '../lib/environment.ts';
+import { type Environment, environmentConfigProperty } from '../lib/environment.ts';
+import { environmentsConfigProperty, listedEnvironment } from '../lib/listed-environments.ts';
 import { read, unknown } from '../lib/props.ts';
 
 export const defaultProtectedEnvironments: Environment[] = ['prod'];
-
-interface ProtectionSettings {
-  environment?: Environment;
-  environments?: Environment[];
-}
-
-type Args = Parameters<typeof environmentOf>[0];
-
-function inScope(args: Args): Environment | undefined {
-  const environment = environmentOf(args) ?? 'prod';
-  const listed = args.getConfig<ProtectionSettings>().environments ?? defaultProtectedEnvironments;
-  return listed.includes(environment) ? environment : undefined;
-}
 
 /** Reports unless the value is true (or unknown); `providerDefault` is what an unset value means. */
 function requireTrue(
@@ -49,17 +32,15 @@ export const prodDeletionProtection: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       environment: environmentConfigProperty,
-      environments: {
-        type: 'array',
-        items: { type: 'string', enum: [...environments] },
-        default: defaultProtectedEnvironments,
-        description: 'Environments whose stores and clusters must be protected from deletion.',
-      },
+      environments: environmentsConfigProperty(
+        defaultProtectedEnvironments,
+        'Environments whose stores and clusters must be protected from deletion.',
+      ),
     },
   },
   validateResource: validateTypes({
     [aws.rdsInstance]: (props, report, args) => {
-      const environment = inScope(args);
+      const environment = listedEnvironment(args, defaultProtectedEnvironments);
       if (!environment) return;
       requireTrue(
         read(props, 'deletionProtection'),
@@ -73,7 +54,7 @@ export const prodDeletionProtection: ResourceValidationPolicy = {
         );
     },
     [aws.rdsCluster]: (props, report, args) => {
-      const environment = inScope(args);
+      const environment = listedEnvironment(args, defaultProtectedEnvironments);
       if (!environment) return;
       requireTrue(
         read(props, 'deletionProtection'),
@@ -87,7 +68,7 @@ export const prodDeletionProtection: ResourceValidationPolicy = {
         );
     },
     [gcp.sqlInstance]: (props, report, args) => {
-      const environment = inScope(args);
+      const environment = listedEnvironment(args, defaultProtectedEnvironments);
       if (!environment) return;
       // deletionProtection guards against Pulumi (the provider's default is true);
       // settings.deletionProtectionEnabled against everyone else (the API's default is false).
@@ -105,7 +86,7 @@ export const prodDeletionProtection: ResourceValidationPolicy = {
       );
     },
     [gcp.redisInstance]: (props, report, args) => {
-      const environment = inScope(args);
+      const environment = listedEnvironment(args, defaultProtectedEnvironments);
       if (!environment) return;
       requireTrue(
         read(props, 'deletionProtection'),
@@ -115,7 +96,7 @@ export const prodDeletionProtection: ResourceValidationPolicy = {
       );
     },
     [gcp.redisCluster]: (props, report, args) => {
-      const environment = inScope(args);
+      const environment = listedEnvironment(args, defaultProtectedEnvironments);
       if (!environment) return;
       requireTrue(
         read(props, 'deletionProtectionEnabled'),
@@ -125,7 +106,7 @@ export const prodDeletionProtection: ResourceValidationPolicy = {
       );
     },
     [gcp.gkeCluster]: (props, report, args) => {
-      const environment = inScope(args);
+      const environment = listedEnvironment(args, defaultProtectedEnvironments);
       if (!environment) return;
       requireTrue(
         read(props, 'deletionProtection'),

@@ -5,12 +5,8 @@
 // Mandatory: lifting `protect` is then one explicit, reviewed change.
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { aws, gcp, kubernetes } from '../lib/cloud-types.ts';
-import {
-  type Environment,
-  environmentConfigProperty,
-  environmentOf,
-  environments,
-} from '../lib/environment.ts';
+import { type Environment, environmentConfigProperty } from '../lib/environment.ts';
+import { environmentsConfigProperty, listedEnvironment } from '../lib/listed-environments.ts';
 import { readArray, unknown } from '../lib/props.ts';
 
 /** Resource types whose loss loses data: the default of the policy's `types`. */
@@ -27,11 +23,7 @@ export const defaultProtectedTypes = [
   kubernetes.statefulSet,
 ];
 
-interface ProtectSettings {
-  environment?: Environment;
-  environments?: Environment[];
-  types?: string[];
-}
+const defaultProtectEnvironments: Environment[] = ['prod'];
 
 export const prodProtect: ResourceValidationPolicy = {
   name: 'prod-protect',
@@ -41,12 +33,10 @@ export const prodProtect: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       environment: environmentConfigProperty,
-      environments: {
-        type: 'array',
-        items: { type: 'string', enum: [...environments] },
-        default: ['prod'],
-        description: 'Environments whose stateful resources must be protected.',
-      },
+      environments: environmentsConfigProperty(
+        defaultProtectEnvironments,
+        'Environments whose stateful resources must be protected.',
+      ),
       types: {
         type: 'array',
         items: { type: 'string' },
@@ -56,15 +46,15 @@ export const prodProtect: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, report) => {
-    const settings = args.getConfig<ProtectSettings>();
-    if (!(settings.types ?? defaultProtectedTypes).includes(args.type)) return;
+    const types = args.getConfig<{ types?: string[] }>().types ?? defaultProtectedTypes;
+    if (!types.includes(args.type)) return;
     if (args.type === kubernetes.statefulSet) {
       // A StatefulSet without volume claim templates keeps no data of its own.
       const templates = readArray(args.props, 'spec.volumeClaimTemplates');
       if (templates !== unknown && (templates ?? []).length === 0) return;
     }
-    const environment = environmentOf(args) ?? 'prod';
-    if (!(settings.environments ?? ['prod']).includes(environment)) return;
+    const environment = listedEnvironment(args, defaultProtectEnvironments);
+    if (!environment) return;
     if (args.opts.protect) return;
     report(
       `${args.type} '${args.name}' in ${environment} is not protected: pass { protect: true } in its resource options (edgeplane's components do when database.protect is on).`,

@@ -1,13 +1,7 @@
 import { resourceOf, unknownDuringPreview, verdicts } from '../lib/resource-case.ts';
 import { awsRequiredTags } from './aws-required-tags.ts';
+import { edgeplaneTags } from './tag-fixtures.ts';
 
-const edgeplaneTags = {
-  'edgeplane:stack': 'aws-prod',
-  'edgeplane:environment': 'prod',
-  'edgeplane:region': 'us-east-1',
-  'edgeplane:domain': 'cdn.example.com',
-  'managed-by': 'pulumi',
-};
 const providerWith = (defaultTags: unknown) => ({
   type: 'pulumi:providers:aws',
   name: 'aws-us-east-1',

@@ -6,6 +6,7 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { providerObject } from '../lib/environment.ts';
 import { isUnknown, read, readArray, readStringMap, unknown } from '../lib/props.ts';
+import { missingKeys, requiredKeysConfigProperty } from '../lib/required-keys.ts';
 import { hasInput } from '../lib/taggable.ts';
 
 /** The tags stacks/aws/tags.ts sets on every resource. */
@@ -46,12 +47,10 @@ export const awsRequiredTags: ResourceValidationPolicy = {
   enforcementLevel: 'mandatory',
   configSchema: {
     properties: {
-      requiredTags: {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        default: defaultRequiredTags,
-        description: 'Tag keys every taggable AWS resource must have.',
-      },
+      requiredTags: requiredKeysConfigProperty(
+        defaultRequiredTags,
+        'Tag keys every taggable AWS resource must have.',
+      ),
     },
   },
   validateResource: (args, report) => {
@@ -65,13 +64,10 @@ export const awsRequiredTags: ResourceValidationPolicy = {
     const rawDefaults = read(args.provider?.props, 'defaultTags');
     const defaultTags = read(providerObject(rawDefaults), 'tags');
     if (own === unknown || isUnknown(rawDefaults) || isUnknown(defaultTags)) return;
-    const present = new Set([
+    const missing = missingKeys(args, 'requiredTags', defaultRequiredTags, [
       ...own,
       ...(typeof defaultTags === 'object' && defaultTags !== null ? Object.keys(defaultTags) : []),
     ]);
-    const required =
-      args.getConfig<{ requiredTags?: string[] }>().requiredTags ?? defaultRequiredTags;
-    const missing = required.filter((key) => !present.has(key));
     if (missing.length > 0)
       report(
         `Missing tags ${missing.join(', ')}: add them to the resource's tags, or put the resource on a provider whose defaultTags has them (as edgeplane's stacks do).`,

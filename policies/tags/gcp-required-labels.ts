@@ -5,6 +5,7 @@ import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { gcp } from '../lib/cloud-types.ts';
 import { providerObject } from '../lib/environment.ts';
 import { isUnknown, read, readStringMap, unknown } from '../lib/props.ts';
+import { missingKeys, requiredKeysConfigProperty } from '../lib/required-keys.ts';
 import { hasInput } from '../lib/taggable.ts';
 
 export const defaultRequiredLabels = ['part-of', 'environment'];
@@ -26,18 +27,14 @@ export const gcpRequiredLabels: ResourceValidationPolicy = {
   enforcementLevel: 'mandatory',
   configSchema: {
     properties: {
-      requiredLabels: {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        default: defaultRequiredLabels,
-        description: 'Label keys every labelable GCP resource must have.',
-      },
+      requiredLabels: requiredKeysConfigProperty(
+        defaultRequiredLabels,
+        'Label keys every labelable GCP resource must have.',
+      ),
     },
   },
   validateResource: (args, report) => {
     if (!args.type.startsWith('gcp:')) return;
-    const required =
-      args.getConfig<{ requiredLabels?: string[] }>().requiredLabels ?? defaultRequiredLabels;
     const special = ownLabelFields[args.type];
     const field = special ?? 'labels';
     if (!special) {
@@ -50,8 +47,10 @@ export const gcpRequiredLabels: ResourceValidationPolicy = {
     const rawDefaults = special ? undefined : read(args.provider?.props, 'defaultLabels');
     if (isUnknown(rawDefaults)) return;
     const defaults = providerObject(rawDefaults);
-    const present = new Set([...Object.keys(own ?? {}), ...Object.keys(defaults ?? {})]);
-    const missing = required.filter((key) => !present.has(key));
+    const missing = missingKeys(args, 'requiredLabels', defaultRequiredLabels, [
+      ...Object.keys(own ?? {}),
+      ...Object.keys(defaults ?? {}),
+    ]);
     if (missing.length > 0)
       report(
         special

@@ -3,6 +3,7 @@
 // dashboards and cost tools select by them, and an object without them is invisible to all three.
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { readStringMap, unknown } from '../lib/props.ts';
+import { missingKeys, requiredKeysConfigProperty } from '../lib/required-keys.ts';
 
 export const defaultRequiredKubernetesLabels = [
   'app.kubernetes.io/name',
@@ -28,22 +29,22 @@ export const kubernetesRequiredLabels: ResourceValidationPolicy = {
   enforcementLevel: 'mandatory',
   configSchema: {
     properties: {
-      requiredLabels: {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        default: defaultRequiredKubernetesLabels,
-        description: 'Label keys every Kubernetes object must have in metadata.labels.',
-      },
+      requiredLabels: requiredKeysConfigProperty(
+        defaultRequiredKubernetesLabels,
+        'Label keys every Kubernetes object must have in metadata.labels.',
+      ),
     },
   },
   validateResource: (args, report) => {
     if (!isLabelledObject(args.type)) return;
     const labels = readStringMap(args.props, 'metadata.labels');
     if (labels === unknown) return;
-    const required =
-      args.getConfig<{ requiredLabels?: string[] }>().requiredLabels ??
-      defaultRequiredKubernetesLabels;
-    const missing = required.filter((key) => !(key in (labels ?? {})));
+    const missing = missingKeys(
+      args,
+      'requiredLabels',
+      defaultRequiredKubernetesLabels,
+      Object.keys(labels ?? {}),
+    );
     if (missing.length > 0)
       report(
         `Missing labels ${missing.join(', ')} in metadata.labels: add them (edgeplane's standardLabels() in components/labels.ts sets them all).`,

@@ -91,6 +91,19 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
       return log;
     };
     const url = (port: number) => `http://${host}:${port}`;
+    /** runtime/local/supervised.ts as `name`: logged, stopped at the end, watched; resolves once `probe` answers. */
+    const startSupervised = async (name: string, env: Record<string, string>, probe: string) => {
+      const log = await openLog(name);
+      const service = startService(
+        name,
+        join(options.checkout, 'runtime', 'local', 'supervised.ts'),
+        env,
+        log,
+      );
+      closers.push({ name, close: () => service.stop() });
+      watchService(service, log);
+      await ready(service, log, probe);
+    };
 
     const demo: DemoOrigin = await startDemoOrigin(config.ports.demo, host);
     closers.push({ name: 'demo origin', close: () => demo.close() });
@@ -112,21 +125,16 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
 
     const edgeToken = randomBytes(24).toString('base64url');
     const redisUrl = options.env[envNames.redisUrl];
-    const originLog = await openLog('origin');
-    const origin = startService(
+    await startSupervised(
       'origin',
-      join(options.checkout, 'runtime', 'local', 'supervised.ts'),
       originEnv(options.env, {
         apiPort: config.ports.origin,
         managementPort: config.ports.originManagement,
         databaseUrl: postgres.url,
         edgeToken,
       }),
-      originLog,
+      `${url(config.ports.originManagement)}/readyz`,
     );
-    closers.push({ name: 'origin', close: () => origin.stop() });
-    watchService(origin, originLog);
-    await ready(origin, originLog, `${url(config.ports.originManagement)}/readyz`);
     if (stopping) return await finish();
 
     const tenant = await ensureDemoTenant({
@@ -137,22 +145,17 @@ export async function runLocalMode(options: LocalModeOptions): Promise<number> {
     });
     if (stopping) return await finish();
 
-    const edgeLog = await openLog('edge');
-    const edge = startService(
+    // Ready means the edge has loaded the origin's snapshot, which holds the demo site.
+    await startSupervised(
       'edge',
-      join(options.checkout, 'runtime', 'local', 'supervised.ts'),
       edgeEnv(options.env, {
         trafficPort: config.ports.edge,
         managementPort: config.ports.edgeManagement,
         originUrl: url(config.ports.origin),
         edgeToken,
       }),
-      edgeLog,
+      `${url(config.ports.edgeManagement)}/readyz`,
     );
-    closers.push({ name: 'edge', close: () => edge.stop() });
-    watchService(edge, edgeLog);
-    // Ready means the edge has loaded the origin's snapshot, which holds the demo site.
-    await ready(edge, edgeLog, `${url(config.ports.edgeManagement)}/readyz`);
     if (stopping || failure) return await finish();
 
     running = true;

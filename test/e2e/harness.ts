@@ -55,15 +55,13 @@ export interface EdgeProcessOptions {
 export async function startEdgeProcess(options: EdgeProcessOptions): Promise<EdgeProcess> {
   const trafficPort = options.trafficPort ?? (await freePort());
   const managementPort = options.managementPort ?? (await freePort());
-  const child = spawn(process.execPath, [mainPath], {
-    env: {
-      PATH: process.env.PATH ?? '',
+  const { child, output, exited } = spawnMain(
+    {
       EDGEPLANE_ROLE: 'edge',
       EDGEPLANE_ORIGIN_URL: options.originUrl,
       EDGEPLANE_EDGE_TOKEN: options.edgeToken ?? testEdgeToken,
       EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
       EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
-      EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
       EDGEPLANE_EDGE_WORKERS: String(options.workers),
       EDGEPLANE_CACHE_MEMORY_MB: '32',
       EDGEPLANE_REQUEST_LOG: 'off',
@@ -72,25 +70,16 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
         : {}),
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so kill() reaches the workers too.
-    detached: true,
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 2_000_000) output = output.slice(-1_000_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = once(child, 'exit');
+    { detached: true },
+  );
   const edge: EdgeProcess = {
     url: `http://127.0.0.1:${trafficPort}`,
     managementUrl: `http://127.0.0.1:${managementPort}`,
     trafficPort,
     managementPort,
     child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
@@ -109,16 +98,54 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
       await until('the edge workers to exit', () => !groupAlive(child.pid as number), 10_000);
     },
   };
-  await until(
+  await untilProbe(
     'the edge management port',
-    async () => {
-      if (child.exitCode !== null) throw new Error(`edge exited ${child.exitCode}:\n${output}`);
-      return (await status(`${edge.managementUrl}/livez`)) === 200;
-    },
-    30_000,
-    () => output,
+    'edge',
+    child,
+    `${edge.managementUrl}/livez`,
+    output,
   );
   return edge;
+}
+
+/** `node runtime/main.ts` with `env` (plus PATH, on loopback), keeping the last ~1 MB it prints. */
+function spawnMain(
+  env: Record<string, string>,
+  options: { detached?: boolean } = {},
+): { child: ChildProcess; output: () => string; exited: Promise<unknown[]> } {
+  const child = spawn(process.execPath, [mainPath], {
+    env: { PATH: process.env.PATH ?? '', EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 2_000_000) output = output.slice(-1_000_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => output, exited: once(child, 'exit') };
+}
+
+/** Waits until `url` answers 200; fails at once, with its output, if the process exits first. */
+async function untilProbe(
+  what: string,
+  role: string,
+  child: ChildProcess,
+  url: string,
+  output: () => string,
+): Promise<void> {
+  await until(
+    what,
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`${role} exited ${child.exitCode}:\n${output()}`);
+      return (await status(url)) === 200;
+    },
+    30_000,
+    output,
+  );
 }
 
 function groupAlive(pgid: number): boolean {
@@ -270,47 +297,32 @@ export interface OriginProcess {
 export async function startOriginProcess(env: Record<string, string>): Promise<OriginProcess> {
   const apiPort = await freePort();
   const managementPort = await freePort();
-  const child = spawn(process.execPath, [mainPath], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      EDGEPLANE_ROLE: 'origin',
-      EDGEPLANE_EDGE_TOKEN: testEdgeToken,
-      EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
-      EDGEPLANE_TRAFFIC_PORT: String(apiPort),
-      EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
-      EDGEPLANE_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, exited } = spawnMain({
+    EDGEPLANE_ROLE: 'origin',
+    EDGEPLANE_EDGE_TOKEN: testEdgeToken,
+    EDGEPLANE_TRAFFIC_PORT: String(apiPort),
+    EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
+    EDGEPLANE_LOG_LEVEL: 'warn',
+    ...env,
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 2_000_000) output = output.slice(-1_000_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = once(child, 'exit');
   const origin: OriginProcess = {
     url: `http://127.0.0.1:${apiPort}`,
     managementUrl: `http://127.0.0.1:${managementPort}`,
     apiPort,
     child,
-    output: () => output,
+    output,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await exited;
     },
   };
-  await until(
+  await untilProbe(
     `origin replica ${apiPort} ready`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`origin exited ${child.exitCode}:\n${output}`);
-      return (await status(`${origin.managementUrl}/readyz`)) === 200;
-    },
-    30_000,
-    () => output,
+    'origin',
+    child,
+    `${origin.managementUrl}/readyz`,
+    output,
   );
   return origin;
 }

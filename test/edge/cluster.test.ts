@@ -1,24 +1,25 @@
 // The multi-process edge as it runs in production: `node runtime/main.ts` with two traffic
 // workers. One worker's fill is a hit in the other, concurrent misses across workers reach the
 // origin once, and every kind of purge reaches every worker.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../harness/services/index.ts';
-import { edgeProcessEnv } from './edge-process-env.ts';
-import { get, getOnNewConnection, type Origin, purgeToken, sleep, startOrigin } from './harness.ts';
+import {
+  type EdgeMain,
+  get,
+  getOnNewConnection,
+  type Origin,
+  purgeToken,
+  sleep,
+  startEdgeMain,
+  startOrigin,
+} from './harness.ts';
 
 const host = { host: 'cl.test' };
 
 describe('edge with two workers', () => {
   let origin: Origin;
-  let edge: ChildProcess;
-  let dir: string;
+  let edge: EdgeMain;
   let trafficUrl: string;
   let managementUrl: string;
-  let output = '';
   const versions = new Map<string, number>();
   let hold = false;
   const held: ServerResponse[] = [];
@@ -39,47 +40,18 @@ describe('edge with two workers', () => {
       });
       res.end(`${path} v${version}`);
     });
-    dir = await mkdtemp(join(tmpdir(), 'edge-cluster-'));
-    const sitesFile = join(dir, 'sites.json');
-    await writeFile(
-      sitesFile,
-      JSON.stringify({ sites: [{ id: 'cl', hosts: ['cl.test'], origin: origin.url }] }),
-    );
-    const trafficPort = await freePort();
-    const managementPort = await freePort();
-    trafficUrl = `http://127.0.0.1:${trafficPort}`;
-    managementUrl = `http://127.0.0.1:${managementPort}`;
-    edge = spawn(process.execPath, [join(process.cwd(), 'runtime', 'main.ts')], {
-      env: {
-        ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: 2 }),
-        EDGEPLANE_PURGE_TOKEN: purgeToken,
-        EDGEPLANE_CACHE_DISK_MB: '16',
-        EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    edge = await startEdgeMain({
+      sites: [{ id: 'cl', hosts: ['cl.test'], origin: origin.url }],
+      workers: 2,
+      diskMb: 16,
     });
-    edge.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    edge.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    for (let i = 0; i < 150; i++) {
-      const ready = await get(managementUrl, '/readyz').catch(() => undefined);
-      if (ready?.status === 200) return;
-      await sleep(100);
-    }
-    throw new Error(`edge did not become ready:\n${output}`);
+    trafficUrl = edge.trafficUrl;
+    managementUrl = edge.managementUrl;
   });
 
   afterAll(async () => {
-    if (edge.exitCode === null) {
-      const exited = new Promise((resolve) => edge.once('exit', resolve));
-      edge.kill('SIGTERM');
-      await exited;
-    }
+    await edge.close();
     await origin.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** Requests on fresh connections until both workers have answered (by their log lines' pid). */
@@ -91,7 +63,7 @@ describe('edge with two workers', () => {
   const workerPids = async (path: string, cache: string) => {
     await sleep(1200); // the request log is flushed at least every second
     const pids = new Set<number>();
-    for (const line of output.split('\n')) {
+    for (const line of edge.output().split('\n')) {
       if (!line.startsWith('{')) continue;
       const entry = JSON.parse(line);
       if (entry.path === path && entry.cache === cache) pids.add(entry.pid);
@@ -184,7 +156,8 @@ describe('edge with two workers', () => {
     for (let i = 0; i < 100 && !replaced; i++) {
       await sleep(100);
       const ready = await get(managementUrl, '/readyz').catch(() => undefined);
-      replaced = ready?.status === 200 && output.includes('edge worker exited; starting another');
+      replaced =
+        ready?.status === 200 && edge.output().includes('edge worker exited; starting another');
     }
     expect(replaced).toBe(true);
     const replies = await fromBothWorkers('/survivor', 20);

@@ -1,17 +1,12 @@
 // Behaviours the HTTP cache conformance suite (cache-tests, docs/conformance.md) found missing,
 // each reproduced here against a real origin on listen(0) and a real edge.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../harness/services/index.ts';
-import { edgeProcessEnv } from './edge-process-env.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type EdgeMain,
   get,
+  getOnNewConnection,
   type Origin,
-  purgeToken,
-  sleep,
+  startEdgeMain,
   startOrigin,
   startTestEdge,
   type TestEdge,
@@ -68,40 +63,17 @@ describe('revalidation answered by a 304 without validators', () => {
 });
 
 /** One request on its own connection (the primary hands connections to workers in turn). */
-function onNewConnection(
+const onNewConnection = (
   base: string,
   path: string,
   headers: Record<string, string>,
   method = 'GET',
-): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${base}${path}`,
-      { method, headers, agent: false, signal: AbortSignal.timeout(5_000) },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(method === 'GET' ? undefined : 'x');
-  });
-}
+) => getOnNewConnection(base, path, headers, { method, timeoutMs: 5_000 });
 
 describe('two workers', () => {
   let origin: Origin;
-  let edge: ChildProcess;
-  let dir: string;
+  let edge: EdgeMain;
   let trafficUrl: string;
-  let output = '';
   const versions = new Map<string, number>();
 
   beforeAll(async () => {
@@ -132,46 +104,16 @@ describe('two workers', () => {
       res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=300', ...vary });
       res.end(`${path} v${version} foo=${req.headers.foo ?? ''}`);
     });
-    dir = await mkdtemp(join(tmpdir(), 'edge-conformance-'));
-    const sitesFile = join(dir, 'sites.json');
-    await writeFile(
-      sitesFile,
-      JSON.stringify({ sites: [{ id: 'w', hosts: ['w.test'], origin: origin.url }] }),
-    );
-    const trafficPort = await freePort();
-    const managementPort = await freePort();
-    trafficUrl = `http://127.0.0.1:${trafficPort}`;
-    edge = spawn(process.execPath, [join(process.cwd(), 'runtime', 'main.ts')], {
-      env: {
-        ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: 2 }),
-        EDGEPLANE_PURGE_TOKEN: purgeToken,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    edge = await startEdgeMain({
+      sites: [{ id: 'w', hosts: ['w.test'], origin: origin.url }],
+      workers: 2,
     });
-    edge.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    edge.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    for (let i = 0; i < 150; i++) {
-      const ready = await get(`http://127.0.0.1:${managementPort}`, '/readyz').catch(
-        () => undefined,
-      );
-      if (ready?.status === 200) return;
-      await sleep(100);
-    }
-    throw new Error(`edge did not become ready:\n${output}`);
+    trafficUrl = edge.trafficUrl;
   });
 
   afterAll(async () => {
-    if (edge.exitCode === null) {
-      const exited = new Promise((resolve) => edge.once('exit', resolve));
-      edge.kill('SIGTERM');
-      await exited;
-    }
+    await edge.close();
     await origin.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('answers a Vary miss in the worker that did not store the first variant', async () => {

@@ -2,6 +2,7 @@
 // process mode) on listen(0), and a raw HTTP client for exact header control.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import {
   createServer,
   request as httpRequest,
@@ -10,6 +11,8 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { request } from 'undici';
@@ -18,6 +21,9 @@ import { type EdgeConfig, edgeConfigFrom } from '../../runtime/edge/config.ts';
 import { type RunningEdge, startSingleEdge } from '../../runtime/edge/single.ts';
 import { type SiteInput, siteSchema } from '../../runtime/lib/site.ts';
 import { StaticSiteSource } from '../../runtime/lib/site-file-source.ts';
+import { startRuntime } from '../harness/contract/runtime-process.ts';
+import { freePort } from '../harness/services/index.ts';
+import { edgeProcessEnv } from './edge-process-env.ts';
 
 export interface Origin {
   url: string;
@@ -200,14 +206,21 @@ export async function startOriginProcess(
   };
 }
 
-/** One request on a connection of its own (so SO_REUSEPORT can hand it to any worker). */
+/**
+ * One request on a connection of its own (so SO_REUSEPORT or the primary can hand it to any
+ * worker). A method other than GET sends a one-byte body.
+ */
 export function getOnNewConnection(
   base: string,
   path: string,
   headers: Record<string, string>,
+  options: { method?: string; timeoutMs?: number } = {},
 ): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+  const method = options.method ?? 'GET';
+  const signal =
+    options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { headers, agent: false }, (res) => {
+    const req = httpRequest(`${base}${path}`, { method, headers, agent: false, signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -220,6 +233,62 @@ export function getOnNewConnection(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(method === 'GET' ? undefined : 'x');
   });
+}
+
+export interface EdgeMain {
+  trafficUrl: string;
+  managementUrl: string;
+  /** Everything the primary and its workers wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM (the process group), wait for the exit, remove the temp folder. */
+  close(): Promise<void>;
+}
+
+export interface EdgeMainOptions {
+  sites: SiteInput[];
+  /** EDGEPLANE_EDGE_WORKERS. */
+  workers: number;
+  /** A disk tier of this size in the temp folder. */
+  diskMb?: number;
+}
+
+/**
+ * `node runtime/main.ts` as the edge role, as the container runs it: the sites in a sites file in a
+ * temp folder, ports on loopback. Resolves once /readyz answers 200.
+ */
+export async function startEdgeMain(options: EdgeMainOptions): Promise<EdgeMain> {
+  const dir = await mkdtemp(join(tmpdir(), 'edge-main-'));
+  const sitesFile = join(dir, 'sites.json');
+  await writeFile(sitesFile, JSON.stringify({ sites: options.sites }));
+  const trafficPort = await freePort();
+  const managementPort = await freePort();
+  const managementUrl = `http://127.0.0.1:${managementPort}`;
+  const runtime = startRuntime({
+    ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: options.workers }),
+    EDGEPLANE_PURGE_TOKEN: purgeToken,
+    ...(options.diskMb === undefined
+      ? {}
+      : {
+          EDGEPLANE_CACHE_DISK_MB: String(options.diskMb),
+          EDGEPLANE_CACHE_DISK_PATH: join(dir, 'disk'),
+        }),
+  });
+  const edge: EdgeMain = {
+    trafficUrl: `http://127.0.0.1:${trafficPort}`,
+    managementUrl,
+    output: runtime.output,
+    async close() {
+      await runtime.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  for (let i = 0; i < 150; i++) {
+    const ready = await get(managementUrl, '/readyz').catch(() => undefined);
+    if (ready?.status === 200) return edge;
+    await sleep(100);
+  }
+  await edge.close();
+  throw new Error(`edge did not become ready:\n${runtime.output()}`);
 }

@@ -4,7 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { projectRoot } from '../pulumi/index.ts';
+// stack-files.ts, not the Pulumi harness's index: this module must not load the Pulumi SDK.
+import { projectRoot } from '../pulumi/stack-files.ts';
 
 export interface RuntimeProcess {
   readonly pid: number;
