@@ -42,6 +42,7 @@ export const envNames = {
   cacheMaxObjects: 'EDGEPLANE_CACHE_MAX_OBJECTS',
   purgeToken: 'EDGEPLANE_PURGE_TOKEN',
   requestLog: 'EDGEPLANE_REQUEST_LOG',
+  fastHits: 'EDGEPLANE_FAST_HITS',
   edgeWorkers: 'EDGEPLANE_EDGE_WORKERS',
   upstreamConnectTimeoutMs: 'EDGEPLANE_UPSTREAM_CONNECT_TIMEOUT_MS',
   upstreamFirstByteTimeoutMs: 'EDGEPLANE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
@@ -216,6 +217,8 @@ const edgeEnv = z
     [envNames.requestLog]: z
       .enum(requestLogModes, { error: `must be one of ${requestLogModes.join(', ')}` })
       .default('all'),
+    /** The fast path for plain fresh hits (runtime/edge/fast-hit); off sends every request through node:http. */
+    [envNames.fastHits]: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     /** Traffic worker processes; 0 means one per CPU core. */
     [envNames.edgeWorkers]: count(2, 0).default(0),
     [envNames.upstreamConnectTimeoutMs]: count(5000, 1).default(5000),

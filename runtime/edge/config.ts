@@ -10,6 +10,8 @@ export interface EdgeConfig {
   region: string;
   logLevel: string;
   requestLog: EdgeEnv['EDGEPLANE_REQUEST_LOG'];
+  /** Plain fresh hits answered by fast-hit/ before node:http parses them. */
+  fastHits: boolean;
   sitesFile: string | undefined;
   memoryBytes: number;
   maxObjects: number;
@@ -32,6 +34,7 @@ export function edgeConfigFrom(env: EdgeEnv, host = env.EDGEPLANE_LISTEN_ADDRESS
     region: env.EDGEPLANE_REGION,
     logLevel: env.EDGEPLANE_LOG_LEVEL,
     requestLog: env.EDGEPLANE_REQUEST_LOG,
+    fastHits: env.EDGEPLANE_FAST_HITS === 'on',
     sitesFile: env.EDGEPLANE_SITES_FILE,
     memoryBytes: env.EDGEPLANE_CACHE_MEMORY_MB * mb,
     maxObjects: env.EDGEPLANE_CACHE_MAX_OBJECTS,

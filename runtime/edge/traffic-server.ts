@@ -13,7 +13,7 @@ export const maxHeaderCount = 100;
 
 const refused = cacheStatus({ fwd: 'bypass', detail: 'bad-request' });
 
-export function createTrafficServer(ctx: EdgeContext): Server {
+export function createTrafficServer(ctx: EdgeContext, fastHits = true): Server {
   const handle = createEdgeHandler(ctx);
   const server = createServer(
     {
@@ -60,6 +60,6 @@ export function createTrafficServer(ctx: EdgeContext): Server {
   server.maxHeadersCount = maxHeaderCount + 1;
   // Plain fresh hits are answered before node:http sees them; every other request reaches the
   // handler above through node:http as before (fast-hit/).
-  attachFastHits(server, ctx, { maxHeaderBytes, maxHeaderCount });
+  if (fastHits) attachFastHits(server, ctx, { maxHeaderBytes, maxHeaderCount });
   return server;
 }

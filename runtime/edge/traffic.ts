@@ -88,7 +88,7 @@ export async function createTrafficProcess(options: {
       ctx.sitesReady = options.sites.ready ?? true;
       logger.info({ sites: sites.length }, 'sites reloaded');
     }) ?? (() => {});
-  const server = createTrafficServer(ctx);
+  const server = createTrafficServer(ctx, config.fastHits);
   return {
     ctx,
     server,

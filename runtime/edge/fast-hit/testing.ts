@@ -12,9 +12,8 @@ import { LocalTier } from '../store/tiers.ts';
 import { createTrafficProcess, listen, type TrafficProcess } from '../traffic.ts';
 import { type FastHitStats, fastHitStats } from './index.ts';
 
-export interface FastHitEdge {
+export interface TestTrafficEdge {
   port: number;
-  stats: FastHitStats;
   traffic: TrafficProcess;
   registry: Registry;
   /** Request log lines (JSON). */
@@ -22,8 +21,17 @@ export interface FastHitEdge {
   close(): Promise<void>;
 }
 
-export async function startFastHitEdge(sites: SiteInput[]): Promise<FastHitEdge> {
+export interface FastHitEdge extends TestTrafficEdge {
+  stats: FastHitStats;
+}
+
+/** A single-process traffic server on listen(0); `extraEnv` adds edge variables of the contract. */
+export async function startTestTrafficEdge(
+  sites: SiteInput[],
+  extraEnv: Record<string, string> = {},
+): Promise<TestTrafficEdge> {
   const env = parseRuntimeEnv({
+    ...extraEnv,
     EDGEPLANE_ROLE: 'edge',
     EDGEPLANE_SITES_FILE: '/unused',
     EDGEPLANE_TRAFFIC_PORT: '1',
@@ -48,9 +56,14 @@ export async function startFastHitEdge(sites: SiteInput[]): Promise<FastHitEdge>
     logger: pino({ level: 'info' }, sink),
   });
   const port = await listen(traffic.server, 0, '127.0.0.1');
-  const stats = fastHitStats(traffic.server);
+  return { port, traffic, registry, logs, close: () => traffic.close() };
+}
+
+export async function startFastHitEdge(sites: SiteInput[]): Promise<FastHitEdge> {
+  const edge = await startTestTrafficEdge(sites);
+  const stats = fastHitStats(edge.traffic.server);
   if (stats === undefined) throw new Error('the traffic server has no fast path attached');
-  return { port, stats, traffic, registry, logs, close: () => traffic.close() };
+  return { ...edge, stats };
 }
 
 /** One HTTP/1.1 response cut out of a byte stream (body de-chunked when chunked). */
