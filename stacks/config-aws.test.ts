@@ -1,26 +1,12 @@
 // The aws settings and AWS-specific rules: edgeplane:aws parses with defaults, is refused on other
 // clouds, and every bad value fails before anything is created, naming the key with an example.
-import * as pulumi from '@pulumi/pulumi';
-import { placeholderSecrets } from '../test/harness/pulumi/placeholder-secrets.ts';
-import { readStackConfig } from '../test/harness/pulumi/stack-files.ts';
+import { exampleStackWith } from '../test/harness/pulumi/config-source.ts';
 import { awsSchema } from './aws/config-schema.ts';
 import { type ConfigSource, loadStackConfig, StackConfigError } from './config.ts';
 import { awsRegions, gcpRegions, regionProblem } from './regions.ts';
 
-/** A stack file with changes; `undefined` removes a key, objects replace the structured value. */
-function stackWith(stack: string, changes: Record<string, unknown> = {}): ConfigSource {
-  const { values, secretKeys } = readStackConfig(stack, placeholderSecrets);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete values[`edgeplane:${key}`];
-    else values[`edgeplane:${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return {
-    stack,
-    values,
-    isSecret: (key) => secretKeys.includes(key),
-    secret: (key) => pulumi.secret(values[`edgeplane:${key}`] as string),
-  };
-}
+const stackWith = (stack: string, changes: Record<string, unknown> = {}) =>
+  exampleStackWith(stack, changes);
 
 function problemLine(source: ConfigSource, key: string): string {
   try {

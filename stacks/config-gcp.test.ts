@@ -1,24 +1,10 @@
 // The gcp settings and the Cloudflare DNS options: gcp-staging parses into typed settings with
 // defaults from the environment, and every bad value fails naming the key and a valid example.
-import * as pulumi from '@pulumi/pulumi';
-import { placeholderSecrets } from '../test/harness/pulumi/placeholder-secrets.ts';
-import { readStackConfig } from '../test/harness/pulumi/stack-files.ts';
+import { exampleStackWith } from '../test/harness/pulumi/config-source.ts';
 import { type ConfigSource, loadStackConfig, StackConfigError } from './config.ts';
 
-/** An example stack with changes; `undefined` removes a key, objects replace the structured value. */
-function stackWith(stack: string, changes: Record<string, unknown> = {}): ConfigSource {
-  const { values, secretKeys } = readStackConfig(stack, placeholderSecrets);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete values[`edgeplane:${key}`];
-    else values[`edgeplane:${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return {
-    stack,
-    values,
-    isSecret: (key) => secretKeys.includes(key),
-    secret: (key) => pulumi.secret(values[`edgeplane:${key}`] as string),
-  };
-}
+const stackWith = (stack: string, changes: Record<string, unknown> = {}) =>
+  exampleStackWith(stack, changes);
 
 function errorOf(source: ConfigSource): StackConfigError {
   try {

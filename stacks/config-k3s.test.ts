@@ -1,8 +1,8 @@
 // The k3s settings: both modes parse into typed settings with their secret, and every bad value
 // fails before anything is created, naming the key and showing a valid example.
 import * as pulumi from '@pulumi/pulumi';
+import { exampleStackWith } from '../test/harness/pulumi/config-source.ts';
 import { placeholderSecrets } from '../test/harness/pulumi/placeholder-secrets.ts';
-import { readStackConfig } from '../test/harness/pulumi/stack-files.ts';
 import { type ConfigSource, loadStackConfig, StackConfigError } from './config.ts';
 
 const existingK3s = { mode: 'existing' };
@@ -13,18 +13,7 @@ function k3sDev(
   secrets: Record<string, string> = placeholderSecrets,
   plainKeys: readonly string[] = [],
 ): ConfigSource {
-  const { values, secretKeys } = readStackConfig('k3s-dev', secrets);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete values[`edgeplane:${key}`];
-    else values[`edgeplane:${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  const secret = secretKeys.filter((key) => !plainKeys.includes(key));
-  return {
-    stack: 'k3s-dev',
-    values,
-    isSecret: (key) => secret.includes(key),
-    secret: (key) => pulumi.secret(values[`edgeplane:${key}`] as string),
-  };
+  return exampleStackWith('k3s-dev', changes, { secrets, plainKeys });
 }
 
 function without(key: string): Record<string, string> {
@@ -90,13 +79,7 @@ describe('k3s settings', () => {
   });
 
   it('other clouds have no k3s settings', () => {
-    const { values, secretKeys } = readStackConfig('aws-prod', placeholderSecrets);
-    const config = loadStackConfig({
-      stack: 'aws-prod',
-      values,
-      isSecret: (key) => secretKeys.includes(key),
-      secret: (key) => pulumi.secret(values[`edgeplane:${key}`] as string),
-    });
+    const config = loadStackConfig(exampleStackWith('aws-prod'));
     expect(config.k3s).toBeUndefined();
   });
 });

@@ -1,25 +1,11 @@
-import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { mapConfigSource } from '../test/harness/pulumi/config-source.ts';
 import { placeholderSecrets } from '../test/harness/pulumi/placeholder-secrets.ts';
 import { exampleStackNames, readStackConfig } from '../test/harness/pulumi/stack-files.ts';
 import { type ConfigSource, loadStackConfig, StackConfigError } from './config.ts';
 import { configExamples } from './config-examples.ts';
 import { stackConfigSchema } from './config-schema.ts';
 import { secretKeyNames } from './config-secrets.ts';
-
-/** A config source over a plain map, as Pulumi would hand it over; secrets wrapped like requireSecret. */
-function source(
-  values: Record<string, string>,
-  secretKeys: readonly string[] = [],
-  stack = 'test',
-): ConfigSource {
-  return {
-    stack,
-    values,
-    isSecret: (key) => secretKeys.includes(key),
-    secret: (key) => pulumi.secret(values[`edgeplane:${key}`] as string),
-  };
-}
 
 function exampleSource(stack: string, secrets: Record<string, string> = placeholderSecrets) {
   const { values, secretKeys } = readStackConfig(stack, secrets);
@@ -41,7 +27,7 @@ function k3sDevWith(changes: Record<string, unknown>, secrets = placeholderSecre
       values[fullKey] = JSON.stringify({ ...JSON.parse(values[fullKey] as string), ...value });
     }
   }
-  return source(values, secretKeys, 'k3s-dev');
+  return mapConfigSource(values, secretKeys, 'k3s-dev');
 }
 
 function errorOf(configSource: ConfigSource): StackConfigError {
@@ -63,7 +49,7 @@ describe('example stacks', () => {
 
   it.each(exampleStackNames())('%s parses', (stack) => {
     const { values, secretKeys } = exampleSource(stack);
-    const config = loadStackConfig(source(values, secretKeys, stack));
+    const config = loadStackConfig(mapConfigSource(values, secretKeys, stack));
     expect(config.stack).toBe(stack);
     expect(config.homeRegion).toBe(config.regions[0]);
     expect(config.domain.endsWith(config.dns.zone)).toBe(true);
@@ -71,7 +57,7 @@ describe('example stacks', () => {
 
   it('aws-prod gets the prod defaults', () => {
     const { values, secretKeys } = exampleSource('aws-prod');
-    const config = loadStackConfig(source(values, secretKeys, 'aws-prod'));
+    const config = loadStackConfig(mapConfigSource(values, secretKeys, 'aws-prod'));
     expect(config.database).toMatchObject({
       multiAz: true,
       deletionProtection: true,
@@ -85,7 +71,7 @@ describe('example stacks', () => {
 
   it('k3s-dev gets small, unprotected dev defaults', () => {
     const { values, secretKeys } = exampleSource('k3s-dev');
-    const config = loadStackConfig(source(values, secretKeys, 'k3s-dev'));
+    const config = loadStackConfig(mapConfigSource(values, secretKeys, 'k3s-dev'));
     expect(config.database).toMatchObject({
       size: 'small',
       multiAz: false,
@@ -310,7 +296,7 @@ describe('bad config', () => {
   it('refuses a secret stored in plain text, without showing it', () => {
     const { values, secretKeys } = exampleSource('k3s-dev');
     const plain = secretKeys.filter((key) => key !== 'edgeplane:slackWebhookUrl');
-    const error = errorOf(source(values, plain, 'k3s-dev'));
+    const error = errorOf(mapConfigSource(values, plain, 'k3s-dev'));
     expect(error.message).toContain('edgeplane:slackWebhookUrl: must be stored as a secret');
     expect(error.message).not.toContain(values['edgeplane:slackWebhookUrl']);
   });
@@ -328,7 +314,7 @@ describe('bad config', () => {
 
   it('refuses a plain key stored as a secret', () => {
     const { values, secretKeys } = exampleSource('k3s-dev');
-    const error = errorOf(source(values, [...secretKeys, 'edgeplane:domain'], 'k3s-dev'));
+    const error = errorOf(mapConfigSource(values, [...secretKeys, 'edgeplane:domain'], 'k3s-dev'));
     expect(error.message).toContain('edgeplane:domain: is not a secret');
   });
 });
@@ -369,7 +355,7 @@ describe('config examples', () => {
       const withExample = { ...values, [`edgeplane:${top}`]: JSON.stringify(document) };
       const problems = (() => {
         try {
-          loadStackConfig(source(withExample, secretKeys, 'k3s-dev'));
+          loadStackConfig(mapConfigSource(withExample, secretKeys, 'k3s-dev'));
           return [];
         } catch (error) {
           return (error as StackConfigError).problems.filter((problem) => problem.path === key);

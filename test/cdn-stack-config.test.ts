@@ -1,26 +1,16 @@
 // The cdn component fed the runtime settings of each example stack, as stacks/<cloud> will feed
 // it: StackConfig['runtime'] fits CdnRuntimeSettings as it is, and what comes out is sound.
-import * as pulumi from '@pulumi/pulumi';
 import { kubernetesName, renderCdn } from '../components/cdn/testing.ts';
 import { envNames } from '../runtime/contract.ts';
 import { loadStackConfig } from '../stacks/config.ts';
 import { kubernetesObjects, validateKubernetesObjects } from './harness/kubernetes/index.ts';
 import {
   exampleStackNames,
-  placeholderSecrets,
+  exampleStackWith,
   type RecordedResource,
-  readStackConfig,
 } from './harness/pulumi/index.ts';
 
-function stackConfig(stack: string) {
-  const { values, secretKeys } = readStackConfig(stack, placeholderSecrets);
-  return loadStackConfig({
-    stack,
-    values,
-    isSecret: (key) => secretKeys.includes(key),
-    secret: (key) => pulumi.secret(values[`edgeplane:${key}`] as string),
-  });
-}
+const stackConfig = (stack: string) => loadStackConfig(exampleStackWith(stack));
 
 const specOf = (resources: RecordedResource[], type: string, name: string) =>
   resources.find((r) => r.type === `kubernetes:${type}` && kubernetesName(r) === name)?.inputs

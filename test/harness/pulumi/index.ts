@@ -1,3 +1,4 @@
+export { type ExampleStackOptions, exampleStackWith, mapConfigSource } from './config-source.ts';
 export { placeholderSecrets } from './placeholder-secrets.ts';
 export { type Plan, type PlanOptions, planStack } from './plan.ts';
 export { countByType, renderTree } from './plan-report.ts';
