@@ -1,12 +1,38 @@
 // One client request as it moves through the edge, and how it is finished (metrics, log line).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
 import type { RequestInfo } from '../lib/http-cache/index.ts';
 import type { Site } from '../lib/site.ts';
 import type { CacheResult, Observer } from './observe.ts';
 
+/**
+ * What the edge reads of a client request: node:http's IncomingMessage, or the fast path's
+ * FastRequest (fast-hit/fast-request.ts: a plain GET without a body).
+ */
+export interface EdgeRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: string[];
+  readonly socket: { readonly remoteAddress?: string | undefined };
+}
+
+/**
+ * What the edge writes a response with: node:http's ServerResponse, or the fast path's
+ * FastResponse (fast-hit/fast-response.ts), which writes the same bytes to the socket.
+ */
+export interface EdgeResponse extends NodeJS.WritableStream {
+  readonly headersSent: boolean;
+  readonly destroyed: boolean;
+  readonly statusCode: number;
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
+  destroy(error?: Error): this;
+  writeEarlyHints(hints: Record<string, string | string[]>): void;
+  writeProcessing(): void;
+}
+
 export interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: EdgeRequest;
+  readonly res: EdgeResponse;
   readonly site: Site;
   /** The request-target as received (origin-form path and query). */
   readonly target: string;

@@ -1,7 +1,7 @@
 // Going forward to the origin: cache fills (streamed to the client while buffered for the store,
 // up to the max object size), revalidations (304 freshens the stored variant, RFC 9111 §4.3.4),
 // stale-if-error, and plain pass-through for what is not cacheable.
-import type { Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   type CachePolicy,
   type CacheStatus,
@@ -21,7 +21,7 @@ import type { Site } from '../lib/site.ts';
 import { appendCacheStatus, cacheStatus } from './cache-status.ts';
 import { compressStream, isCompressibleType } from './compression.ts';
 import type { EdgeContext } from './context.ts';
-import type { Exchange } from './exchange.ts';
+import type { EdgeResponse, Exchange } from './exchange.ts';
 import { forwardRequestHeaders, viaToken } from './forward-headers.ts';
 import { relayInterim } from './interim.ts';
 import { surrogateKeysOf } from './purge.ts';
@@ -88,7 +88,8 @@ async function requestUpstream(
       path: target.path,
       method,
       headers,
-      body: withBody ? exchange.req : null,
+      // Only node:http's requests carry a body: the fast path takes none (fast-hit/plain-request.ts).
+      body: withBody && exchange.req instanceof Readable ? exchange.req : null,
       onInterim: interim
         ? (status, fields) => relayInterim(exchange.res, status, fields)
         : undefined,
@@ -171,6 +172,9 @@ export async function forward(
   return { status: upstream.response.status, headers: out };
 }
 
+/** Where a body goes: the client's response, or a compressor in front of it. */
+type Sink = NodeJS.WritableStream & { destroy(error?: Error): unknown };
+
 /**
  * Copies the upstream body to the client (or a compressor in front of it), keeping a copy of up
  * to `keepLimit` bytes; returns the copy, or undefined when the body outgrew the limit (then it
@@ -179,7 +183,7 @@ export async function forward(
 async function streamBody(
   exchange: Exchange,
   upstream: UpstreamResponse,
-  sink: Writable | undefined,
+  sink: Sink | undefined,
   keep: Buffer[] | undefined,
   keepLimit: number,
 ): Promise<Buffer | undefined> {
@@ -220,7 +224,7 @@ async function streamBody(
 }
 
 /** Resolves when the sink drains or the client goes away, leaving no listener behind. */
-function drained(sink: Writable, client: Writable): Promise<void> {
+function drained(sink: Sink, client: EdgeResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       sink.off('drain', done);
@@ -444,7 +448,7 @@ export async function fill(
       .includes('no-transform');
   const coding =
     compressible && method === 'GET' ? negotiateCoding(exchange.info.headers) : 'identity';
-  let sink: Writable = res;
+  let sink: Sink = res;
   if (compressible) clientHeaders.vary = varyWithAcceptEncoding(clientHeaders.vary);
   if (coding !== 'identity') {
     delete clientHeaders['content-length'];

@@ -1,10 +1,9 @@
 // The traffic request handler: site by Host, then the cache for GET and HEAD, pass-through (with
 // invalidation, RFC 9111 §4.4) for every other method, known or not.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cacheKey, decideServe, invalidatedUrls, isUnsafeMethod } from '../lib/http-cache/index.ts';
 import { cacheStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
-import { type Exchange, observeWhenDone } from './exchange.ts';
+import { type EdgeRequest, type EdgeResponse, type Exchange, observeWhenDone } from './exchange.ts';
 import { fill, forward, pathForPurge } from './fill.ts';
 import { viaToken } from './forward-headers.ts';
 import { notReady } from './not-ready.ts';
@@ -13,7 +12,7 @@ import { policiesOf } from './site-policy.ts';
 import type { CachedObject, StoredVariant } from './store/entry.ts';
 import { selectVariant } from './variants.ts';
 
-function plain(res: ServerResponse, status: number, body: string, member: string): void {
+function plain(res: EdgeResponse, status: number, body: string, member: string): void {
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -25,7 +24,7 @@ function plain(res: ServerResponse, status: number, body: string, member: string
 }
 
 export function createEdgeHandler(ctx: EdgeContext) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  return (req: EdgeRequest, res: EdgeResponse): void => {
     const startedAt = performance.now();
     // RFC 9112 §3.2.2: with an absolute-form target, its authority replaces Host.
     const target = req.url ?? '/';

@@ -1,10 +1,10 @@
 // Relays an origin's 1xx interim responses to the client (RFC 9110 §15.2): 103 Early Hints with
 // their Link fields, 102 Processing. 100 Continue is Node's own business (it answers Expect
 // itself), 101 never reaches here (upgrades are not proxied).
-import type { ServerResponse } from 'node:http';
+import type { EdgeResponse } from './exchange.ts';
 
 export function relayInterim(
-  res: ServerResponse,
+  res: EdgeResponse,
   status: number,
   headers: Record<string, string | string[]>,
 ): void {

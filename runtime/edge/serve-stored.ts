@@ -131,7 +131,8 @@ function write(
           statusValue,
         ]);
         exchange.bytes = plan.contentLength;
-        res.end(req.method === 'HEAD' ? undefined : body.subarray(plan.start, plan.end + 1));
+        if (req.method === 'HEAD') res.end();
+        else res.end(body.subarray(plan.start, plan.end + 1));
         return;
       }
       res.writeHead(206, [

@@ -60,6 +60,6 @@ export function createTrafficServer(ctx: EdgeContext, fastHits = true): Server {
   server.maxHeadersCount = maxHeaderCount + 1;
   // Plain fresh hits are answered before node:http sees them; every other request reaches the
   // handler above through node:http as before (fast-hit/).
-  if (fastHits) attachFastHits(server, ctx, { maxHeaderBytes, maxHeaderCount });
+  if (fastHits) attachFastHits(server, ctx, { maxHeaderBytes, maxHeaderCount }, handle);
   return server;
 }

@@ -1,19 +1,27 @@
 // One client connection on the fast path. Each chunk is cut at the end of each request head;
-// while heads are plain fresh hits they are answered here, in order, with one write each (one
-// writev for a pipelined batch). The first request that is anything else, or a head split
-// across reads, hands the connection (with the bytes not yet answered) to node:http for the
-// rest of its life, so every edge case keeps the full handler's code. Nothing is written for
-// a request before every earlier one is written, so pipelined answers stay in order.
+// while heads are plain (plain-request.ts) they are answered here, in order: plain fresh hits
+// with one write each (one writev for a pipelined batch), any other plain GET (a miss, a stale
+// or uncacheable object, an unknown host...) by the edge's handler writing to a FastResponse,
+// the same bytes node:http would write. Reading stops while the handler works and goes on with
+// the bytes that came meanwhile once its response is queued. The first request that is not
+// plain, or a head split across reads, hands the connection (with the bytes not yet answered)
+// to node:http for the rest of its life, so every edge case keeps node:http's parsing. Nothing
+// is written for a request before every earlier one is written, so answers stay in order.
 import type { Socket } from 'node:net';
 import type { EdgeContext } from '../context.ts';
+import type { EdgeRequest, EdgeResponse } from '../exchange.ts';
 import { type FastAnswer, fastAnswer } from './answer.ts';
+import { FastRequest } from './fast-request.ts';
+import { FastResponse } from './fast-response.ts';
 import { type PlainRequest, plainRequest } from './plain-request.ts';
 
 const headEnd = Buffer.from('\r\n\r\n', 'latin1');
 
 export interface FastHitStats {
-  /** Requests answered by the fast path. */
+  /** Plain fresh hits answered by the fast path. */
   served: number;
+  /** Other plain requests answered by the handler on a fast connection (misses and the like). */
+  handled: number;
   /** Connections handed to node:http. */
   handedOver: number;
 }
@@ -36,7 +44,12 @@ export interface FastFront {
   readonly open: Map<Socket, FastConnection>;
   /** node:http's own connection listener. */
   handOver(socket: Socket): void;
+  /** The edge's request handler (handler.ts), for plain requests that are not fast hits. */
+  handle(req: EdgeRequest, res: EdgeResponse): void;
 }
+
+/** Bytes a client may send ahead while the handler answers an earlier request on its connection. */
+const maxAheadBytes = 64 * 1024;
 
 function write(socket: Socket, answer: FastAnswer): void {
   if (answer.whole !== undefined) {
@@ -56,8 +69,21 @@ export function serveConnection(front: FastFront, socket: Socket): void {
   // Idle time is read from this stamp by the front's sweep (index.ts) rather than with
   // socket.setTimeout, whose timer Node re-arms on every read and write (~2.5% of a hit).
   let lastActiveMs = Date.now();
+  /** The handler's response in progress, if any; `ahead` holds what arrived meanwhile. */
+  let current: FastResponse | undefined;
+  let ahead: Buffer | undefined;
+  let endAfterCurrent = false;
 
   const onData = (chunk: Buffer): void => {
+    if (current !== undefined) {
+      ahead = ahead === undefined ? chunk : Buffer.concat([ahead, chunk]);
+      if (ahead.length > maxAheadBytes) socket.pause();
+      return;
+    }
+    serveChunk(chunk);
+  };
+
+  function serveChunk(chunk: Buffer): void {
     if (socket.writableEnded) {
       // closeIdleConnections ended it: nothing more is answered (node:http does the same).
       socket.destroy();
@@ -82,7 +108,13 @@ export function serveConnection(front: FastFront, socket: Socket): void {
         ctx.observer.logger.error({ err: error }, 'fast path lookup failed');
         answer = undefined;
       }
-      if (request === undefined || answer === undefined) break;
+      if (request === undefined) break;
+      if (answer === undefined) {
+        if (corked) socket.uncork();
+        const rest = next < chunk.length ? chunk.subarray(next) : undefined;
+        handle(new FastRequest(request, socket, chunk, offset, next), rest);
+        return;
+      }
       if (!corked && next < chunk.length) {
         socket.cork();
         corked = true;
@@ -108,21 +140,58 @@ export function serveConnection(front: FastFront, socket: Socket): void {
     }
     // A client that sends faster than it reads: stop reading until the answers drain.
     if (socket.writableNeedDrain) socket.pause();
-  };
+  }
+
+  /** Runs the handler for a plain request; reading goes on once its response is queued. */
+  function handle(request: FastRequest, rest: Buffer | undefined): void {
+    ahead = rest;
+    const response = new FastResponse(socket, front.keepAliveTimeoutMs, finished);
+    current = response;
+    try {
+      front.handle(request, response);
+    } catch (error) {
+      // node:http would let this escape and end the process; one connection is enough.
+      ctx.observer.logger.error({ err: error }, 'request handler failed');
+      response.destroy();
+    }
+  }
+
+  function finished(response: FastResponse): void {
+    if (current !== response) return;
+    current = undefined;
+    served++;
+    stats.handled++;
+    lastActiveMs = Date.now();
+    const rest = ahead;
+    ahead = undefined;
+    if (response.last) return;
+    if (endAfterCurrent) {
+      socket.end();
+      return;
+    }
+    // The handler may have ended the response inside its own call: the next request starts
+    // after that call returns, not inside it.
+    if (rest !== undefined) queueMicrotask(() => serveChunk(rest));
+    else if (socket.isPaused() && !socket.writableNeedDrain) socket.resume();
+  }
+
   const onDrain = (): void => {
-    if (socket.isPaused()) socket.resume();
+    if (current !== undefined) current.emit('drain');
+    else if (socket.isPaused()) socket.resume();
   };
-  // allowHalfOpen (node:http's setting): every answer is already queued, so finish and close.
+  // allowHalfOpen (node:http's setting): every answer is already queued, so finish and close;
+  // an answer still being made is finished first.
   const onEnd = (): void => {
-    socket.end();
+    if (current !== undefined) endAfterCurrent = true;
+    else socket.end();
   };
   const onError = (): void => {
     socket.destroy();
   };
   const connection: FastConnection = {
     sweep(nowMs) {
-      // Still writing to a slow reader: not idle.
-      if (socket.writableLength > 0) lastActiveMs = nowMs;
+      // Still writing to a slow reader, or the handler still working: not idle.
+      if (socket.writableLength > 0 || current !== undefined) lastActiveMs = nowMs;
       const idleMs = nowMs - lastActiveMs;
       // Nothing asked yet: node:http applies its own headersTimeout (408) from here.
       if (served === 0 && idleMs >= front.headersTimeoutMs) handOver(undefined);
@@ -131,6 +200,7 @@ export function serveConnection(front: FastFront, socket: Socket): void {
   };
   const onClose = (): void => {
     front.open.delete(socket);
+    current?.socketClosed();
   };
 
   function handOver(rest: Buffer | undefined): void {

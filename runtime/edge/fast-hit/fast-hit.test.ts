@@ -224,6 +224,7 @@ describe('fast path for cache hits', () => {
     await warm.responses(1);
     warm.close();
     const servedBefore = edge.stats.served;
+    const handledBefore = edge.stats.handled;
     const handedBefore = edge.stats.handedOver;
     const connection = await RawConnection.open(edge.port);
     const miss = `/q-miss-${++missCounter}`;
@@ -235,9 +236,10 @@ describe('fast path for cache hits', () => {
       `origin ${miss}`,
       'origin /q1',
     ]);
-    // The first hit is answered fast; from the miss on, node:http has the connection.
-    expect(edge.stats.served).toBe(servedBefore + 1);
-    expect(edge.stats.handedOver).toBe(handedBefore + 1);
+    // Both hits are answered fast, the miss by the handler on the same connection, in between.
+    expect(edge.stats.served).toBe(servedBefore + 2);
+    expect(edge.stats.handled).toBe(handledBefore + 1);
+    expect(edge.stats.handedOver).toBe(handedBefore);
   });
 
   it('serves a stored response once it is past its freshness through the full handler', async () => {
@@ -257,7 +259,7 @@ describe('fast path for cache hits', () => {
     expect(origin.requests.filter((r) => r.url === '/short').length).toBe(fetchedBefore + 1);
   });
 
-  it('hands the connection to node:http when its own lookup fails, and keeps running', async () => {
+  it('lets the handler answer when its own lookup fails, and keeps running', async () => {
     const warm = await RawConnection.open(edge.port);
     warm.send(request('/fault'));
     await warm.responses(1);
@@ -269,7 +271,7 @@ describe('fast path for cache hits', () => {
       if (calls++ === 0) throw new Error('injected lookup fault');
       return lookup(host);
     };
-    const handedBefore = edge.stats.handedOver;
+    const handledBefore = edge.stats.handled;
     try {
       const connection = await RawConnection.open(edge.port);
       connection.send(request('/fault'));
@@ -277,11 +279,42 @@ describe('fast path for cache hits', () => {
       connection.close();
       expect(reply?.head).toMatch(/^HTTP\/1.1 200 /);
       expect(reply?.body.toString()).toBe('origin /fault');
-      expect(edge.stats.handedOver).toBe(handedBefore + 1);
+      expect(edge.stats.handled).toBe(handledBefore + 1);
       expect(calls).toBe(2);
     } finally {
       sites.lookup = lookup;
     }
+  });
+
+  describe('answers the other plain GETs with the handler, keeping the connection', () => {
+    const plainOthers: [string, string, RegExp][] = [
+      ['a Cookie on a bypass site', request('/text', ['Cookie: s=1']), /^HTTP\/1.1 200 /],
+      ['an unknown Host', request('/text', [], 'nowhere.test'), /^HTTP\/1.1 404 /],
+      ['a response that needs revalidation (no-cache)', request('/private'), /^HTTP\/1.1 200 /],
+      ['a miss', request('/handled-miss'), /^HTTP\/1.1 200 [\s\S]*fwd=uri-miss/],
+    ];
+
+    it.each(plainOthers)('%s', async (_name, bytes, expected) => {
+      const warm = await RawConnection.open(edge.port);
+      warm.send(request('/text') + request('/private'));
+      await warm.responses(2);
+      warm.close();
+      const servedBefore = edge.stats.served;
+      const handledBefore = edge.stats.handled;
+      const handedBefore = edge.stats.handedOver;
+      const connection = await RawConnection.open(edge.port);
+      connection.send(bytes);
+      const [reply] = await connection.responses(1);
+      expect(reply?.head).toMatch(expected);
+      // The connection stays on the fast path: a plain hit after it is answered fast.
+      connection.send(request('/text'));
+      const [, hit] = await connection.responses(2);
+      connection.close();
+      expect(hit?.body.toString()).toBe(text);
+      expect(edge.stats.handled).toBe(handledBefore + 1);
+      expect(edge.stats.served).toBe(servedBefore + 1);
+      expect(edge.stats.handedOver).toBe(handedBefore);
+    });
   });
 
   describe('hands every other shape to node:http', () => {
@@ -309,8 +342,6 @@ describe('fast path for cache hits', () => {
         /^HTTP\/1.1 200 /,
       ],
       ['Pragma', request('/text', ['Pragma: no-cache']), /^HTTP\/1.1 200 /],
-      ['a Cookie on a bypass site', request('/text', ['Cookie: s=1']), /^HTTP\/1.1 200 /],
-      ['an unknown Host', request('/text', [], 'nowhere.test'), /^HTTP\/1.1 404 /],
       [
         'HEAD',
         'HEAD /text HTTP/1.1\r\nHost: fast.test\r\n\r\n',
@@ -339,7 +370,6 @@ describe('fast path for cache hits', () => {
         'GET http://fast.test/text HTTP/1.1\r\nHost: fast.test\r\n\r\n',
         /^HTTP\/1.1 200 /,
       ],
-      ['a response that needs revalidation (no-cache)', request('/private'), /^HTTP\/1.1 200 /],
       [
         'two Host headers',
         'GET /text HTTP/1.1\r\nHost: fast.test\r\nHost: fast.test\r\n\r\n',

@@ -1,10 +1,12 @@
-// The fast path for cache hits: a front on the traffic server's connections that answers plain
-// fresh hits straight from the memory tier with pre-serialised bytes, and hands every other
-// connection to node:http (see connection.ts). The server stays a node:http Server: listen,
+// The fast path: a front on the traffic server's connections that answers plain fresh hits
+// straight from the memory tier with pre-serialised bytes, runs the edge's handler without
+// node:http for the other plain GETs (misses...), and hands every other connection to node:http
+// (see connection.ts). The server stays a node:http Server: listen,
 // close, closeIdleConnections and closeAllConnections cover both kinds of connection.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EdgeContext } from '../context.ts';
+import type { EdgeRequest, EdgeResponse } from '../exchange.ts';
 import { type FastFront, type FastHitStats, serveConnection } from './connection.ts';
 
 export type { FastHitStats } from './connection.ts';
@@ -22,6 +24,8 @@ export function attachFastHits(
   server: Server,
   ctx: EdgeContext,
   limits: { maxHeaderBytes: number; maxHeaderCount: number },
+  /** The edge's handler, for plain requests that are not fast hits. */
+  handle: (req: EdgeRequest, res: EdgeResponse) => void,
 ): FastHitStats {
   const listeners = server.listeners('connection');
   const httpConnection = listeners[0] as ((socket: Socket) => void) | undefined;
@@ -31,7 +35,7 @@ export function attachFastHits(
     );
   server.removeListener('connection', httpConnection);
 
-  const stats: FastHitStats = { served: 0, handedOver: 0 };
+  const stats: FastHitStats = { served: 0, handled: 0, handedOver: 0 };
   const front: FastFront = {
     ctx,
     maxHeaderBytes: limits.maxHeaderBytes,
@@ -46,6 +50,7 @@ export function attachFastHits(
     stats,
     open: new Map(),
     handOver: (socket) => httpConnection.call(server, socket),
+    handle,
   };
   // Idle connections are found by one sweep a second, not a timer per socket (connection.ts).
   const sweep = setInterval(() => {

@@ -10,13 +10,11 @@
 // per request, was 12% of a worker's busy time on 1 KB hits. The scan accepts only heads llhttp
 // in strict mode accepts, and reads them as llhttp does (values without surrounding OWS): the
 // property test in plain-request.test.ts holds it to llhttp itself.
-import type { HeaderMap } from '../../lib/http-cache/index.ts';
-
 export interface PlainRequest {
   target: string;
   host: string;
   /** Lower-case names, one value each (as IncomingMessage.headers for these requests). */
-  headers: HeaderMap;
+  headers: Record<string, string>;
   hasCookie: boolean;
 }
 
