@@ -217,7 +217,7 @@ const edgeEnv = z
     [envNames.requestLog]: z
       .enum(requestLogModes, { error: `must be one of ${requestLogModes.join(', ')}` })
       .default('all'),
-    /** The fast path for plain fresh hits (runtime/edge/fast-hit); off sends every request through node:http. */
+    /** The fast path for plain GETs, hits and misses (runtime/edge/fast-hit); off sends every request through node:http. */
     [envNames.fastHits]: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     /** Traffic worker processes; 0 means one per CPU core. */
     [envNames.edgeWorkers]: count(2, 0).default(0),

@@ -30,6 +30,8 @@ export interface FastHitStats {
 export interface FastConnection {
   /** Hands an idle new connection to node:http or closes an idle kept-alive one. */
   sweep(nowMs: number): void;
+  /** Ends the connection now, or after the answer the handler is making (closeIdleConnections). */
+  endWhenIdle(): void;
 }
 
 export interface FastFront {
@@ -189,6 +191,10 @@ export function serveConnection(front: FastFront, socket: Socket): void {
     socket.destroy();
   };
   const connection: FastConnection = {
+    endWhenIdle() {
+      if (current !== undefined) endAfterCurrent = true;
+      else socket.end();
+    },
     sweep(nowMs) {
       // Still writing to a slow reader, or the handler still working: not idle.
       if (socket.writableLength > 0 || current !== undefined) lastActiveMs = nowMs;

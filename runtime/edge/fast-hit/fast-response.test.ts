@@ -78,6 +78,12 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     });
     res.end(big);
   },
+  '/slow': (_req, res) => {
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=60' });
+      res.end('slow answer');
+    }, 300);
+  },
   '/echo': (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(req.rawHeaders));
@@ -236,6 +242,17 @@ describe('the handler on a fast connection writes what node:http writes', () => 
     const got = Buffer.concat(chunks).toString('latin1');
     expect(got).toMatch(/^HTTP\/1.1 200 OK/);
     expect(got.endsWith('0\r\n\r\n')).toBe(true);
+  });
+
+  it('finishes an answer in progress before closeIdleConnections ends the connection', async () => {
+    const connection = await RawConnection.open(fast.port);
+    connection.send(request('/slow'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    fast.traffic.server.closeIdleConnections();
+    const [reply] = await connection.responses(1);
+    expect(reply?.body.toString()).toBe('slow answer');
+    await connection.drain();
+    expect(connection.closed).toBe(true);
   });
 
   it('logs the handler answers as node:http would (status, cache result, bytes)', async () => {

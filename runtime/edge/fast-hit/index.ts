@@ -67,8 +67,8 @@ export function attachFastHits(
 
   const closeIdle = server.closeIdleConnections.bind(server);
   server.closeIdleConnections = () => {
-    // A fast connection has no answer in progress once its writes are queued: end it after them.
-    for (const socket of front.open.keys()) socket.end();
+    // A fast connection ends after its queued writes, or after the answer the handler is making.
+    for (const connection of front.open.values()) connection.endWhenIdle();
     closeIdle();
   };
   const closeAll = server.closeAllConnections.bind(server);
