@@ -1,7 +1,7 @@
 // One client connection on the fast path. Each chunk is cut at the end of each request head;
 // while heads are plain (plain-request.ts) they are answered here, in order: plain fresh hits
-// with one write each (one writev for a pipelined batch), any other plain GET (a miss, a stale
-// or uncacheable object, an unknown host...) by the edge's handler writing to a FastResponse,
+// with one write each (one writev for a pipelined batch), any other plain GET or HEAD (a miss,
+// a conditional, a Range, a stale or uncacheable object...) by the edge's handler writing to a FastResponse,
 // the same bytes node:http would write. Reading stops while the handler works and goes on with
 // the bytes that came meanwhile once its response is queued. The first request that is not
 // plain, or a head split across reads, hands the connection (with the bytes not yet answered)
@@ -104,7 +104,10 @@ export function serveConnection(front: FastFront, socket: Socket): void {
       let answer: FastAnswer | undefined;
       try {
         request = plainRequest(chunk, offset, next, front.maxHeaderCount);
-        answer = request && fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs);
+        answer =
+          request?.plainHit === true
+            ? fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs)
+            : undefined;
       } catch (error) {
         // A fault here must not take the worker down: the full handler answers instead.
         ctx.observer.logger.error({ err: error }, 'fast path lookup failed');
@@ -147,7 +150,12 @@ export function serveConnection(front: FastFront, socket: Socket): void {
   /** Runs the handler for a plain request; reading goes on once its response is queued. */
   function handle(request: FastRequest, rest: Buffer | undefined): void {
     ahead = rest;
-    const response = new FastResponse(socket, front.keepAliveTimeoutMs, finished);
+    const response = new FastResponse(
+      socket,
+      front.keepAliveTimeoutMs,
+      request.method === 'HEAD',
+      finished,
+    );
     current = response;
     try {
       front.handle(request, response);

@@ -1,6 +1,6 @@
 // A plain request (plain-request.ts) as the handler reads it: what node:http's IncomingMessage
 // would give for the same bytes (method, url, lower-case headers, rawHeaders in wire order with
-// their own case, the socket's address). Such a request has no body, so no stream is needed.
+// their own case, the socket's address). A GET or HEAD without a body: no stream is needed.
 import type { Socket } from 'node:net';
 import type { EdgeRequest } from '../exchange.ts';
 import type { PlainRequest } from './plain-request.ts';
@@ -15,7 +15,7 @@ const HTAB = 9;
  * values without surrounding whitespace (as llhttp gives them). Only the handler's slower
  * paths read these, so they are cut out on first use.
  */
-function rawHeadersOf(buf: Buffer, start: number, end: number): string[] {
+export function rawHeadersOf(buf: Buffer, start: number, end: number): string[] {
   const out: string[] = [];
   let i = buf.indexOf('\r\n', start, 'latin1') + 2;
   while (i < end && buf[i] !== CR) {
@@ -33,7 +33,7 @@ function rawHeadersOf(buf: Buffer, start: number, end: number): string[] {
 }
 
 export class FastRequest implements EdgeRequest {
-  readonly method = 'GET';
+  readonly method: PlainRequest['method'];
   readonly url: string;
   readonly headers: PlainRequest['headers'];
   readonly socket: Socket;
@@ -43,6 +43,7 @@ export class FastRequest implements EdgeRequest {
   private readonly end: number;
 
   constructor(request: PlainRequest, socket: Socket, buf: Buffer, start: number, end: number) {
+    this.method = request.method;
     this.url = request.target;
     this.headers = request.headers;
     this.socket = socket;

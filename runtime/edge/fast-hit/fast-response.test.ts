@@ -30,6 +30,16 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     });
     res.end(`cacheable ${req.url?.length ?? 0}`.slice(0, 11).padEnd(11, '.'));
   },
+  '/stored': (_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/plain',
+      'content-length': 10,
+      'cache-control': 'max-age=600',
+      etag: '"c1"',
+      'last-modified': 'Wed, 25 Nov 2026 00:00:00 GMT',
+    });
+    res.end('0123456789');
+  },
   '/chunked': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=600' });
     res.write('{"part":');
@@ -173,6 +183,63 @@ describe('the handler on a fast connection writes what node:http writes', () => 
       expect(got.body.equals(expected.body)).toBe(true);
     }
     expect(fast.stats.handled).toBe(handledBefore + 1);
+  });
+
+  // Asked after a plain GET stored the object on both edges.
+  const onStored: [string, string, string][] = [
+    ['If-None-Match matching (304)', '/stored?a', 'If-None-Match: "c1"'],
+    [
+      'If-Modified-Since in the future (304)',
+      '/stored?b',
+      'If-Modified-Since: Sun, 01 Jan 2090 00:00:00 GMT',
+    ],
+    ['If-None-Match not matching (200)', '/stored?c', 'If-None-Match: "other"'],
+    ['a Range (206)', '/stored?d', 'Range: bytes=2-5'],
+    ['two Ranges (multipart 206)', '/stored?e', 'Range: bytes=0-1, 4-6'],
+    ['an unsatisfiable Range (416)', '/stored?f', 'Range: bytes=500-600'],
+    ['request Cache-Control: no-cache (revalidated)', '/stored?g', 'Cache-Control: no-cache'],
+    ['request Cache-Control: max-stale', '/stored?h', 'Cache-Control: max-stale=60'],
+    ['Pragma: no-cache', '/stored?i', 'Pragma: no-cache'],
+    ['Authorization (forwarded, not from cache)', '/stored?j', 'Authorization: Bearer x'],
+    ['only-if-cached on a stored object', '/stored?k', 'Cache-Control: only-if-cached'],
+  ];
+
+  it.each(onStored)('%s', async (_name, path, field) => {
+    await Promise.all([ask(viaNode.port, request(path)), ask(fast.port, request(path))]);
+    const handledBefore = fast.stats.handled;
+    const bytes = request(path, [field]);
+    const [[expected], [got]] = await Promise.all([
+      ask(viaNode.port, bytes),
+      ask(fast.port, bytes),
+    ]);
+    expect(got).toBeDefined();
+    expect(withoutClock(got?.head ?? '')).toBe(withoutClock(expected?.head ?? ''));
+    expect(got?.body.equals(expected?.body ?? Buffer.alloc(0))).toBe(true);
+    expect(fast.stats.handled).toBe(handledBefore + 1);
+  });
+
+  it.each([
+    ['HEAD of a stored object', '/stored?head1', true],
+    ['HEAD of a miss', '/stored?head2', false],
+    ['HEAD of a chunked miss', '/chunked?head3', false],
+  ])('%s', async (_name, path, prime) => {
+    if (prime) await Promise.all([ask(viaNode.port, request(path)), ask(fast.port, request(path))]);
+    const bytes = `HEAD ${path} HTTP/1.1\r\nHost: shapes.test\r\n\r\n`;
+    const read = async (port: number) => {
+      const connection = await RawConnection.open(port);
+      connection.send(bytes);
+      const [reply] = await connection.responses(1, 5000, true);
+      // Nothing may follow the head of a HEAD answer.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const extra = connection.bytes.length - (reply?.head.length ?? 0);
+      connection.close();
+      return { head: reply?.head ?? '', extra };
+    };
+    const [expected, got] = await Promise.all([read(viaNode.port), read(fast.port)]);
+    expect(withoutClock(got.head)).toBe(withoutClock(expected.head));
+    expect(got.head).toMatch(/^HTTP\/1.1 200 /);
+    expect(got.extra).toBe(0);
+    expect(expected.extra).toBe(0);
   });
 
   it('streams a 3 MB miss to a slow reader without losing bytes, then serves it as a hit', async () => {

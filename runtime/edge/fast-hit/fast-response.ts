@@ -135,6 +135,8 @@ export class FastResponse extends EventEmitter implements EdgeResponse {
   constructor(
     socket: Socket,
     keepAliveTimeoutMs: number,
+    /** An answer to HEAD: fields only, as node:http sends it (no framing added, no body). */
+    head: boolean,
     /** Called once the whole response is queued on the socket (not when destroyed). */
     onFinish: (response: FastResponse) => void,
   ) {
@@ -142,6 +144,7 @@ export class FastResponse extends EventEmitter implements EdgeResponse {
     this.socket = socket;
     this.keepAliveTimeoutMs = keepAliveTimeoutMs;
     this.onFinish = onFinish;
+    if (head) this.hasBody = false;
   }
 
   get headersSent(): boolean {

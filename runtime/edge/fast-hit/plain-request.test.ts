@@ -2,7 +2,8 @@
 // llhttp accepts as the same GET with the same target and fields; and the plain shapes it is
 // meant for are accepted.
 import fc from 'fast-check';
-import { LlhttpHeadParser, methodGet } from './llhttp-head.ts';
+import { rawHeadersOf } from './fast-request.ts';
+import { LlhttpHeadParser, methodGet, methodHead } from './llhttp-head.ts';
 import { plainRequest } from './plain-request.ts';
 
 const llhttp = new LlhttpHeadParser(16 * 1024);
@@ -33,7 +34,7 @@ describe('plainRequest', () => {
   });
 
   it.each([
-    ['HEAD', 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a method other than GET and HEAD', 'POST / HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['HTTP/1.0', 'GET / HTTP/1.0\r\nHost: x\r\n\r\n'],
     ['no Host', 'GET / HTTP/1.1\r\nX: y\r\n\r\n'],
     ['two Hosts', 'GET / HTTP/1.1\r\nHost: x\r\nhost: x\r\n\r\n'],
@@ -46,11 +47,27 @@ describe('plainRequest', () => {
     ['Connection: close', 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
     ['Proxy-Connection', 'GET / HTTP/1.1\r\nHost: x\r\nProxy-Connection: close\r\n\r\n'],
     ['Content-Length', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n'],
-    ['If-None-Match', 'GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: "a"\r\n\r\n'],
+    ['Transfer-Encoding', 'GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'],
     ['a name an Object has', 'GET / HTTP/1.1\r\nHost: x\r\nconstructor: 1\r\n\r\n'],
     ['bytes after the blank line', 'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET'],
   ])('refuses %s', (_name, text) => {
     expect(scan(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['HEAD', 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\n', 'HEAD'],
+    ['If-None-Match', 'GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: "a"\r\n\r\n', 'GET'],
+    ['Range', 'GET / HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n', 'GET'],
+    ['Cache-Control', 'GET / HTTP/1.1\r\nHost: x\r\nCache-Control: no-cache\r\n\r\n', 'GET'],
+    ['Authorization', 'GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\n\r\n', 'GET'],
+  ])('takes %s for the handler, not as a plain hit', (_name, text, method) => {
+    const request = scan(text);
+    expect(request?.method).toBe(method);
+    expect(request?.plainHit).toBe(false);
+  });
+
+  it('marks a GET without answer-changing fields as a plain hit candidate', () => {
+    expect(scan('GET /a HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n')?.plainHit).toBe(true);
   });
 
   it('refuses more fields than the limit', () => {
@@ -72,7 +89,16 @@ describe('plainRequest', () => {
       text(byte, 8),
     );
     const name = fc.oneof(
-      fc.constantFrom('Host', 'Accept', 'Connection', 'Cookie', 'X-A', 'Proxy-Connection'),
+      fc.constantFrom(
+        'Host',
+        'Accept',
+        'Connection',
+        'Cookie',
+        'X-A',
+        'Proxy-Connection',
+        'If-None-Match',
+        'Range',
+      ),
       text(mostly(fc.constantFrom('a', 'B', '-', '_', '!', '~', '0')), 8),
       text(byte, 6),
     );
@@ -89,7 +115,7 @@ describe('plainRequest', () => {
       .record({
         method: fc.oneof(
           { weight: 8, arbitrary: fc.constant('GET') },
-          fc.constantFrom('HEAD', 'get', 'GET '),
+          fc.constantFrom('HEAD', 'get', 'GET ', 'HEAD ', 'POST'),
         ),
         target,
         version: fc.oneof(
@@ -116,7 +142,7 @@ describe('plainRequest', () => {
         accepted++;
         const parsed = llhttp.parse(Buffer.from(text, 'latin1'));
         expect(parsed).toBeDefined();
-        expect(parsed?.method).toBe(methodGet);
+        expect(parsed?.method).toBe(request.method === 'HEAD' ? methodHead : methodGet);
         expect(parsed?.versionMinor).toBe(1);
         expect(parsed?.keepAlive).toBe(true);
         expect(parsed?.url).toBe(request.target);
@@ -125,6 +151,9 @@ describe('plainRequest', () => {
         for (let i = 0; i < raw.length; i += 2)
           fields[(raw[i] as string).toLowerCase()] = raw[i + 1] as string;
         expect(fields).toEqual(request.headers);
+        // What FastRequest gives the handler as rawHeaders is llhttp's list, case and order kept.
+        const bytes = Buffer.from(text, 'latin1');
+        expect(rawHeadersOf(bytes, 0, bytes.length)).toEqual(raw);
       }),
       { numRuns: 3000 },
     );

@@ -1,16 +1,22 @@
-// Which requests the fast path answers, read straight from the bytes of the head. One shape:
-//   GET <origin-form target> HTTP/1.1 CRLF *( field-name ":" OWS value OWS CRLF ) CRLF
+// Which requests the fast path takes, read straight from the bytes of the head. One shape:
+//   (GET|HEAD) <origin-form target> HTTP/1.1 CRLF *( field-name ":" OWS value OWS CRLF ) CRLF
 // with printable-ASCII target and values, one Host, no field twice, and none of the fields that
-// change framing, persistence or the answer beyond site, key, variant and coding (a body,
-// Expect, Upgrade, conditionals, Range, request Cache-Control/Pragma, credentials...). Anything
-// else, however valid, is refused (undefined) and goes to node:http and the full handler.
+// change framing or persistence (a body, Expect, Upgrade, Connection other than keep-alive...).
+// Anything else, however valid, is refused (undefined) and goes to node:http. Of the requests
+// taken, `plainHit` marks those the hit path may answer from the bytes alone: GETs without
+// fields that change the answer beyond site, key, variant and coding (conditionals, Range,
+// request Cache-Control/Pragma, credentials); the others run the handler (connection.ts).
 //
 // Hand-written rather than llhttp (node:http's parser, reachable as node:_http_common's
 // HTTPParser): driving the binding from JavaScript, a C++ call and a callback with a new array
 // per request, was 12% of a worker's busy time on 1 KB hits. The scan accepts only heads llhttp
 // in strict mode accepts, and reads them as llhttp does (values without surrounding OWS): the
 // property test in plain-request.test.ts holds it to llhttp itself.
+
 export interface PlainRequest {
+  method: 'GET' | 'HEAD';
+  /** A GET whose answer depends only on site, key, variant and coding: a fast hit candidate. */
+  plainHit: boolean;
   target: string;
   host: string;
   /** Lower-case names, one value each (as IncomingMessage.headers for these requests). */
@@ -52,9 +58,8 @@ const targetChar = table((c) => c > 32 && c < 127 && !oneOf('#"<>\\^`{|}')(c));
 /** Field value bytes: printable ASCII, SP and HTAB (no obs-text, no controls). */
 const valueChar = table((c) => c === HTAB || (c >= 32 && c < 127));
 
-/** Request fields whose presence sends the request to node:http and the full handler. */
-const fullHandlerFields = new Set([
-  // framing and persistence, as llhttp reads them
+/** Request fields that change framing or persistence, as llhttp reads them: node:http's. */
+const nodeHttpFields = new Set([
   'content-length',
   'transfer-encoding',
   'upgrade',
@@ -63,7 +68,10 @@ const fullHandlerFields = new Set([
   'te',
   'trailer',
   'http2-settings',
-  // the answer depends on them beyond key, variant and coding
+]);
+
+/** Request fields that change the answer beyond key, variant and coding: the handler's. */
+const handlerFields = new Set([
   'cache-control',
   'pragma',
   'if-match',
@@ -86,16 +94,30 @@ export function plainRequest(
   end: number,
   maxFields: number,
 ): PlainRequest | undefined {
-  // "GET /"
+  // "GET /" or "HEAD /"
+  let method: 'GET' | 'HEAD';
+  let i: number;
   if (
-    buf[start] !== 71 ||
-    buf[start + 1] !== 69 ||
-    buf[start + 2] !== 84 ||
-    buf[start + 3] !== SP ||
-    buf[start + 4] !== 47
-  )
-    return undefined;
-  let i = start + 5;
+    buf[start] === 71 &&
+    buf[start + 1] === 69 &&
+    buf[start + 2] === 84 &&
+    buf[start + 3] === SP
+  ) {
+    method = 'GET';
+    i = start + 4;
+  } else if (
+    buf[start] === 72 &&
+    buf[start + 1] === 69 &&
+    buf[start + 2] === 65 &&
+    buf[start + 3] === 68 &&
+    buf[start + 4] === SP
+  ) {
+    method = 'HEAD';
+    i = start + 5;
+  } else return undefined;
+  if (buf[i] !== 47) return undefined;
+  const targetStart = i;
+  i++;
   while (i < end && targetChar[buf[i] as number] === 1) i++;
   // " HTTP/1.1\r\n"
   if (
@@ -113,17 +135,18 @@ export function plainRequest(
     buf[i + 10] !== LF
   )
     return undefined;
-  const target = latin1(buf, start + 4, i);
+  const target = latin1(buf, targetStart, i);
   i += 11;
   const headers: Record<string, string> = {};
   let host: string | undefined;
   let hasCookie = false;
+  let plainHit = method === 'GET';
   let fields = 0;
   while (i < end) {
     if (buf[i] === CR) {
       // The blank line, which must end the block.
       if (buf[i + 1] !== LF || i + 2 !== end || host === undefined || host === '') return undefined;
-      return { target, host, headers, hasCookie };
+      return { method, plainHit, target, host, headers, hasCookie };
     }
     const nameStart = i;
     while (i < end && tchar[buf[i] as number] === 1) i++;
@@ -140,7 +163,8 @@ export function plainRequest(
     i += 2;
     if (++fields > maxFields) return undefined;
     // A repeated name (node:http joins or drops those) or a name an Object already has.
-    if (headers[name] !== undefined || fullHandlerFields.has(name)) return undefined;
+    if (headers[name] !== undefined || nodeHttpFields.has(name)) return undefined;
+    if (handlerFields.has(name)) plainHit = false;
     const value = latin1(buf, valueStart, valueEnd);
     if (name === 'host') host = value;
     else if (name === 'cookie') hasCookie = true;
