@@ -117,9 +117,9 @@ describe('framing', () => {
   });
 
   it('reads no body after HEAD, whatever Content-Length says, and does not reuse', async () => {
-    const origin = await rawOrigin(({ socket }) =>
-      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n'),
-    );
+    const origin = await rawOrigin(({ socket }) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n');
+    });
     const response = await get(origin, '/', 'HEAD');
     expect(response.headers['content-length']).toBe('1000');
     expect(await readAll(response.body)).toHaveLength(0);
