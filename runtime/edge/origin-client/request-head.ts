@@ -43,6 +43,7 @@ export function serialiseRequest(
     throw new TypeError(`invalid request path ${JSON.stringify(path)}`);
   let head = `${method} ${path} HTTP/1.1\r\n`;
   let contentLength: string | undefined;
+  let declaredLength: string | undefined;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i] as string;
     const value = fields[i + 1] as string;
@@ -50,11 +51,13 @@ export function serialiseRequest(
     if (badValueCharacter.test(value)) throw new TypeError(`invalid value for header ${name}`);
     const lower = name.length >= 7 && name.length <= 17 ? name.toLowerCase() : '';
     if (lower === 'content-length') {
-      if (!digits.test(value) || (contentLength !== undefined && contentLength !== value))
+      if (!digits.test(value) || (declaredLength !== undefined && declaredLength !== value))
         throw new TypeError(`invalid content-length ${JSON.stringify(value)}`);
-      // Without a body to send (a GET with content filled from the cache), the length is
-      // not the request's: undici leaves it out too.
-      if (contentLength !== undefined || !hasBody) continue;
+      const repeated = declaredLength !== undefined;
+      declaredLength = value;
+      // Without a body to send (a cache fill of a GET that came with one), the length is not
+      // this request's: undici leaves it out too.
+      if (repeated || !hasBody) continue;
       contentLength = value;
     } else if (ownFields.has(lower)) {
       throw new TypeError(`the ${lower} header is set by the origin client`);
