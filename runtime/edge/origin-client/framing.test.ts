@@ -25,6 +25,8 @@ describe('responseFraming (RFC 9112 §6.3)', () => {
     ],
     ['GET', 200, ['content-length', '007'], { kind: 'length', length: 7 }, true],
     ['GET', 200, [], { kind: 'close' }, false],
+    ['GET', 200, ['transfer-encoding', 'gzip'], { kind: 'close' }, false],
+    ['GET', 200, ['transfer-encoding', 'gzip, chunked'], { kind: 'chunked' }, true],
     [
       'GET',
       200,
@@ -57,7 +59,6 @@ describe('responseFraming (RFC 9112 §6.3)', () => {
     ['empty CL', ['content-length', '']],
     ['signed CL', ['content-length', '+5']],
     ['huge CL', ['content-length', '9999999999999999']],
-    ['gzip TE', ['transfer-encoding', 'gzip']],
     ['chunked twice', ['transfer-encoding', 'chunked', 'transfer-encoding', 'chunked']],
     ['chunked then gzip', ['transfer-encoding', 'chunked, gzip']],
   ])('refuses %s', (_name, fields) => {

@@ -1,9 +1,10 @@
 // How a response body is delimited (RFC 9112 §6.3) and whether the connection may carry another
 // request afterwards (§9.3, §9.6), decided like a strict proxy:
 // - HEAD requests and 1xx/204/304 responses have no body, whatever their fields say.
-// - Transfer-Encoding must be exactly `chunked`; any other coding is refused (nginx does the
-//   same: "upstream sent unknown Transfer-Encoding"), so is Transfer-Encoding with Content-Length
-//   (nginx >= 1.23 and llhttp refuse it too: it is the shape of request smuggling).
+// - Transfer-Encoding with Content-Length is refused (nginx >= 1.23 and llhttp refuse it too:
+//   it is the shape of request smuggling). Transfer-Encoding whose final coding is chunked is
+//   decoded as chunked (chunked twice is refused); with another final coding the body runs until
+//   the origin closes (§6.3 rule 4, as llhttp and so undici read it), passed on as received.
 // - Several Content-Length values must all be the same number; otherwise the response is refused.
 // - Without either, the body runs until the origin closes, and the connection is not reused.
 // - Not reused either: HTTP/1.0 responses, `Connection: close`, and HEAD responses (as undici:
@@ -58,9 +59,16 @@ export function responseFraming(head: ResponseHead, method: string): ResponseFra
   } else if (transferEncoding !== undefined) {
     if (contentLength !== undefined)
       throw new MalformedResponseError('both Transfer-Encoding and Content-Length');
-    if (transferEncoding.toLowerCase() !== 'chunked')
-      throw new MalformedResponseError(`unsupported Transfer-Encoding "${transferEncoding}"`);
-    body = chunked;
+    const codings = transferEncoding.toLowerCase().split(',');
+    const chunkedAt = codings.findIndex((coding) => coding.trim() === 'chunked');
+    if (chunkedAt >= 0 && chunkedAt < codings.length - 1)
+      throw new MalformedResponseError('chunked is not the final transfer coding');
+    if (chunkedAt >= 0) {
+      body = chunked;
+    } else {
+      body = untilClose;
+      reusable = false;
+    }
   } else if (contentLength !== undefined) {
     body = { kind: 'length', length: singleLength(contentLength) };
   } else {
