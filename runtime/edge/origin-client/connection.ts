@@ -60,7 +60,38 @@ const nonIdempotent = new Set(['POST', 'PATCH', 'LOCK']);
 
 type Phase = 'connecting' | 'idle' | 'head' | 'body' | 'closed';
 
-export class OriginConnection implements BodyController {
+/**
+ * A body's hold on its connection, valid only while that body's exchange is the connection's
+ * current one: a reader that drops or takes from a finished body (fill.ts does, after a 304)
+ * must not pause, resume or abandon the next exchange on the same socket.
+ */
+class BodyHold implements BodyController {
+  private readonly connection: OriginConnection;
+  private readonly exchange: number;
+
+  constructor(connection: OriginConnection, exchange: number) {
+    this.connection = connection;
+    this.exchange = exchange;
+  }
+
+  get paused(): boolean {
+    return this.connection.exchangeNumber === this.exchange && this.connection.paused;
+  }
+
+  pause(): void {
+    if (this.connection.exchangeNumber === this.exchange) this.connection.pause();
+  }
+
+  resume(): void {
+    if (this.connection.exchangeNumber === this.exchange) this.connection.resume();
+  }
+
+  discard(): void {
+    if (this.connection.exchangeNumber === this.exchange) this.connection.discard();
+  }
+}
+
+export class OriginConnection {
   readonly socket: Socket;
   private readonly owner: ConnectionOwner;
   private readonly settings: ConnectionSettings;
@@ -84,6 +115,8 @@ export class OriginConnection implements BodyController {
   private requestBody: Readable | undefined;
   private detachRequestBody: (() => void) | undefined;
   paused = false;
+  /** Counts the exchanges started on this socket; a BodyHold acts only on its own. */
+  exchangeNumber = 0;
 
   constructor(owner: ConnectionOwner, settings: ConnectionSettings) {
     this.owner = owner;
@@ -110,6 +143,7 @@ export class OriginConnection implements BodyController {
   /** Sends an exchange on this socket (fresh, or taken from the pool's idle ones). */
   start(exchange: PendingExchange): void {
     this.exchange = exchange;
+    this.exchangeNumber++;
     this.method = exchange.request.method;
     this.responseStarted = false;
     this.responseDone = false;
@@ -290,7 +324,7 @@ export class OriginConnection implements BodyController {
       );
       if (this.keepAliveMs <= 0) this.reusable = false;
     }
-    const body = new UpstreamBody(this);
+    const body = new UpstreamBody(new BodyHold(this, this.exchangeNumber));
     this.body = body;
     this.phase = 'body';
     this.socket.setTimeout(this.settings.idleTimeoutMs);
@@ -361,6 +395,7 @@ export class OriginConnection implements BodyController {
 
   private finishExchange(): void {
     this.exchange = undefined;
+    this.exchangeNumber++; // the finished body's hold lets go
     this.body = undefined;
     this.served++;
     if (this.paused) {
@@ -377,6 +412,7 @@ export class OriginConnection implements BodyController {
     const exchange = this.exchange;
     if (exchange === undefined) return;
     this.exchange = undefined;
+    this.exchangeNumber++;
     if (this.body !== undefined) {
       this.body.fail(error);
       this.body = undefined;
