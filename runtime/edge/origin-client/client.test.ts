@@ -430,6 +430,32 @@ describe('request bodies', () => {
     expect(client.pool(origin)?.size).toBe(1);
   });
 
+  it('stops reading the request body while the origin does not take it (backpressure)', async () => {
+    const slow = await rawOrigin(() => {}); // reads the head, never answers, never drains
+    let produced = 0;
+    const total = 64 * 1024 * 1024;
+    async function* source() {
+      const piece = Buffer.alloc(64 * 1024, 1);
+      while (produced < total) {
+        produced += piece.length;
+        yield piece;
+      }
+    }
+    const pending = client.request({
+      origin: slow.origin,
+      path: '/upload',
+      method: 'POST',
+      headers: ['host', 'x'],
+      body: Readable.from(source()),
+    });
+    pending.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Without backpressure all 64 MB would sit in the socket's write queue by now; with it, what
+    // was read is what the kernel's loopback buffers and one stream buffer hold.
+    expect(produced).toBeGreaterThan(0);
+    expect(produced).toBeLessThan(24 * 1024 * 1024);
+  });
+
   it('sends content-length: 0 for a POST without a body', async () => {
     received.length = 0;
     await readAll((await get(origin, '/', 'POST')).body);
