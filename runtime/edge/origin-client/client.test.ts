@@ -456,6 +456,37 @@ describe('request bodies', () => {
     expect(produced).toBeLessThan(24 * 1024 * 1024);
   });
 
+  it('takes an answer that comes before the body was sent, and drains the rest of the body', async () => {
+    const early = await rawOrigin(({ socket }) => {
+      socket.write('HTTP/1.1 413 Content Too Large\r\ncontent-length: 7\r\n\r\ntoo big');
+    });
+    let produced = 0;
+    const total = 16 * 1024 * 1024;
+    async function* source() {
+      const piece = Buffer.alloc(64 * 1024, 1);
+      while (produced < total) {
+        produced += piece.length;
+        yield piece;
+      }
+    }
+    const response = await client.request({
+      origin: early.origin,
+      path: '/upload',
+      method: 'POST',
+      headers: ['host', 'x', 'content-length', String(total)],
+      body: Readable.from(source()),
+    });
+    expect(response.status).toBe(413);
+    expect((await readAll(response.body)).toString()).toBe('too big');
+    // The caller's stream is read to its end and dropped, not left stalled.
+    for (let i = 0; i < 200 && produced < total; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(produced).toBe(total);
+    // That socket was out of step and is gone; the next request gets a new one.
+    expect(await text(get(early, '/next'))).toContain('too big');
+    expect(early.connections).toBe(2);
+  });
+
   it('sends content-length: 0 for a POST without a body', async () => {
     received.length = 0;
     await readAll((await get(origin, '/', 'POST')).body);

@@ -277,12 +277,15 @@ export class OriginConnection {
     else if (body.isPaused()) body.resume();
   }
 
-  /** Stops reading the request body (the exchange ended before it did). */
+  /**
+   * Stops sending the request body (the exchange ended before it did). The rest is read and
+   * dropped, as node:http dumps an unread request, so the client's connection is not stalled.
+   */
   private stopRequestBody(): void {
     const body = this.requestBody;
     if (body === undefined) return;
     this.detachRequestBody?.();
-    body.pause();
+    body.resume();
   }
 
   private onData(chunk: Buffer): void {
