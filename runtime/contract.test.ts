@@ -26,6 +26,7 @@ describe('runtime contract', () => {
       EDGEPLANE_LOG_LEVEL: 'info',
       EDGEPLANE_CACHE_MEMORY_MB: 256,
       EDGEPLANE_CACHE_DISK_MB: 0,
+      EDGEPLANE_ORIGIN_CLIENT: 'raw',
     });
   });
 
@@ -71,6 +72,10 @@ describe('runtime contract', () => {
     ],
     [{ ...edge, EDGEPLANE_CACHE_DISK_MB: '100' }, 'EDGEPLANE_CACHE_DISK_PATH: is required when'],
     [{ ...edge, EDGEPLANE_REGION: 'US East' }, 'EDGEPLANE_REGION: must be a region name'],
+    [
+      { ...edge, EDGEPLANE_ORIGIN_CLIENT: 'fast' },
+      'EDGEPLANE_ORIGIN_CLIENT: must be raw or undici',
+    ],
     [
       { ...edge, OTEL_EXPORTER_OTLP_ENDPOINT: 'otel:4318' },
       'OTEL_EXPORTER_OTLP_ENDPOINT: must be a http: or https: URL',

@@ -43,6 +43,7 @@ export const envNames = {
   purgeToken: 'EDGEPLANE_PURGE_TOKEN',
   requestLog: 'EDGEPLANE_REQUEST_LOG',
   fastHits: 'EDGEPLANE_FAST_HITS',
+  originClient: 'EDGEPLANE_ORIGIN_CLIENT',
   edgeWorkers: 'EDGEPLANE_EDGE_WORKERS',
   upstreamConnectTimeoutMs: 'EDGEPLANE_UPSTREAM_CONNECT_TIMEOUT_MS',
   upstreamFirstByteTimeoutMs: 'EDGEPLANE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
@@ -219,6 +220,10 @@ const edgeEnv = z
       .default('all'),
     /** The fast path for plain GETs, hits and misses (runtime/edge/fast-hit); off sends every request through node:http. */
     [envNames.fastHits]: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    /** The client for plain-http origins (runtime/edge/origin-client); https: origins always use undici. */
+    [envNames.originClient]: z
+      .enum(['raw', 'undici'], { error: 'must be raw or undici' })
+      .default('raw'),
     /** Traffic worker processes; 0 means one per CPU core. */
     [envNames.edgeWorkers]: count(2, 0).default(0),
     [envNames.upstreamConnectTimeoutMs]: count(5000, 1).default(5000),

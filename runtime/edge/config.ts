@@ -12,6 +12,8 @@ export interface EdgeConfig {
   requestLog: EdgeEnv['EDGEPLANE_REQUEST_LOG'];
   /** Plain fresh hits answered by fast-hit/ before node:http parses them. */
   fastHits: boolean;
+  /** The client for plain-http origins: origin-client/ ('raw') or undici. */
+  originClient: EdgeEnv['EDGEPLANE_ORIGIN_CLIENT'];
   sitesFile: string | undefined;
   memoryBytes: number;
   maxObjects: number;
@@ -35,6 +37,7 @@ export function edgeConfigFrom(env: EdgeEnv, host = env.EDGEPLANE_LISTEN_ADDRESS
     logLevel: env.EDGEPLANE_LOG_LEVEL,
     requestLog: env.EDGEPLANE_REQUEST_LOG,
     fastHits: env.EDGEPLANE_FAST_HITS === 'on',
+    originClient: env.EDGEPLANE_ORIGIN_CLIENT,
     sitesFile: env.EDGEPLANE_SITES_FILE,
     memoryBytes: env.EDGEPLANE_CACHE_MEMORY_MB * mb,
     maxObjects: env.EDGEPLANE_CACHE_MAX_OBJECTS,

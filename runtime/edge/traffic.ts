@@ -58,6 +58,7 @@ export async function createTrafficProcess(options: {
   const upstream = new Upstream({
     ...config.upstream,
     connectionsPerOrigin: 128,
+    originClient: config.originClient,
   });
   const ctx: EdgeContext = {
     sites: new SiteTable(initialSites),

@@ -31,16 +31,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  upstream = new Upstream({
-    connectTimeoutMs: 2000,
-    firstByteTimeoutMs: 5000,
-    idleTimeoutMs: 60_000,
-    connectionsPerOrigin: 1,
-  });
 });
 
 afterAll(async () => {
-  await upstream.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -53,7 +46,19 @@ async function readAll(body: UpstreamBody): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe('Upstream (undici dispatch)', () => {
+describe.each(['raw', 'undici'] as const)('Upstream (%s client)', (originClient) => {
+  beforeAll(() => {
+    upstream = new Upstream({
+      connectTimeoutMs: 2000,
+      firstByteTimeoutMs: 5000,
+      idleTimeoutMs: 60_000,
+      connectionsPerOrigin: 1,
+      originClient,
+    });
+  });
+
+  afterAll(() => upstream.close());
+
   it('hands over status, lower-case headers (repeated ones as arrays) and the body', async () => {
     const response = await get('/early-hints');
     expect(response.status).toBe(200);

@@ -1,15 +1,39 @@
-// Requests to tenant origins through undici: one Agent, pooled keep-alive connections per
-// origin, connect / first-byte / idle timeouts. The edge sends origin responses on as flat
-// header arrays.
+// Requests to tenant origins: plain-http origins through the raw HTTP/1.1 client of
+// origin-client/ (unless EDGEPLANE_ORIGIN_CLIENT=undici), https: origins through undici. Both
+// pool keep-alive connections per origin with connect / first-byte / idle timeouts, and hand
+// over the same UpstreamResponse (upstream-types.ts).
 //
-// It uses undici's dispatch() with its own small handler rather than request(): request() wraps
+// The raw client exists for CPU: on a minimal proxy on loopback, undici's dispatch() cost
+// ~70-80 µs per miss more than a raw `net` client (README, Performance / Misses).
+//
+// For undici, it uses dispatch() with its own small handler rather than request(): request() wraps
 // every response body in a Readable stream inside an AsyncResource, and reading that stream with
 // `for await` costs a stream, an async iterator and several promises per response. On the miss
 // path that was ~110 µs of CPU per request (a minimal proxy on loopback: 290 µs per miss with
 // request(), 180 µs with dispatch()). UpstreamBody hands the chunks over as they come, with
 // backpressure (pause/resume of the origin connection) past a high-water mark.
-import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher, errors } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { RawOriginClient } from './origin-client/index.ts';
+import {
+  classifyUpstreamError,
+  UpstreamBody,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream-types.ts';
+
+export {
+  type BodyController,
+  classifyUpstreamError,
+  highWaterMark,
+  UpstreamBody,
+  UpstreamError,
+  type UpstreamFailure,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream-types.ts';
+
+/** Which client talks to plain-http origins (https: ones always go through undici). */
+export type OriginClientKind = 'raw' | 'undici';
 
 export interface UpstreamOptions {
   connectTimeoutMs: number;
@@ -17,149 +41,25 @@ export interface UpstreamOptions {
   idleTimeoutMs: number;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin: number;
-}
-
-export interface UpstreamRequest {
-  origin: string;
-  path: string;
-  method: string;
-  headers: string[];
-  body?: Readable | null;
-  /** Interim (1xx) responses from the origin, before the final one. */
-  onInterim?: (status: number, headers: Record<string, string | string[]>) => void;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  /** Lower-case names; repeated headers as arrays (Set-Cookie). */
-  headers: Record<string, string | string[]>;
-  body: UpstreamBody;
-}
-
-export type UpstreamFailure = 'connect' | 'timeout' | 'reset';
-
-export class UpstreamError extends Error {
-  readonly failure: UpstreamFailure;
-  constructor(failure: UpstreamFailure, cause: unknown) {
-    super(`origin ${failure === 'timeout' ? 'timed out' : `failed (${failure})`}`, { cause });
-    this.name = 'UpstreamError';
-    this.failure = failure;
-  }
-}
-
-export function classifyUpstreamError(error: unknown): UpstreamError {
-  if (error instanceof UpstreamError) return error;
-  if (
-    error instanceof errors.HeadersTimeoutError ||
-    error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError
-  ) {
-    return new UpstreamError('timeout', error);
-  }
-  const code = (error as { code?: string }).code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    return new UpstreamError('connect', error);
-  }
-  return new UpstreamError('reset', error);
-}
-
-/** Bytes queued in an UpstreamBody before the origin connection is paused. */
-const highWaterMark = 64 * 1024;
-
-/**
- * An origin response body as it arrives. Read it with take() (the chunks queued so far) and
- * wait() (until more arrive, it ends or fails), or drop it with resume().
- */
-export class UpstreamBody {
-  private queue: Buffer[] = [];
-  private queuedBytes = 0;
-  private finished = false;
-  private failure: UpstreamError | undefined;
-  private discarding = false;
-  private wake: (() => void) | undefined;
-  private readonly controller: Dispatcher.DispatchController;
-
-  constructor(controller: Dispatcher.DispatchController) {
-    this.controller = controller;
-  }
-
-  /** True once the origin sent the whole body and every chunk was taken. */
-  get ended(): boolean {
-    return this.finished && this.queue.length === 0;
-  }
-
-  /** The chunks that arrived since the last call, in order; throws when the body broke off. */
-  take(): Buffer[] {
-    if (this.failure !== undefined) throw this.failure;
-    const chunks = this.queue;
-    if (chunks.length === 0) return chunks;
-    this.queue = [];
-    this.queuedBytes = 0;
-    if (this.controller.paused) this.controller.resume();
-    return chunks;
-  }
-
-  /** Resolves when chunks arrive, the body ends, or it fails. */
-  wait(): Promise<void> {
-    if (this.queue.length > 0 || this.finished || this.failure !== undefined)
-      return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = resolve;
-    });
-  }
-
-  /** Reads and drops the rest of the body, so the connection goes back to the pool. */
-  resume(): void {
-    this.discarding = true;
-    this.queue = [];
-    this.queuedBytes = 0;
-    if (this.controller.paused) this.controller.resume();
-  }
-
-  /** The whole body as async iterable chunks (for callers that want a stream-like read). */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    for (;;) {
-      const chunks = this.take();
-      for (const chunk of chunks) yield chunk;
-      if (this.ended) return;
-      await this.wait();
-    }
-  }
-
-  /** @internal from the dispatch handler */
-  push(chunk: Buffer): void {
-    if (this.discarding) return;
-    this.queue.push(chunk);
-    this.queuedBytes += chunk.length;
-    if (this.queuedBytes > highWaterMark) this.controller.pause();
-    this.signal();
-  }
-
-  /** @internal */
-  end(): void {
-    this.finished = true;
-    this.signal();
-  }
-
-  /** @internal */
-  fail(error: unknown): void {
-    if (this.finished) return;
-    this.failure = classifyUpstreamError(error);
-    this.signal();
-  }
-
-  private signal(): void {
-    const wake = this.wake;
-    if (wake === undefined) return;
-    this.wake = undefined;
-    wake();
-  }
+  /** Default 'raw'. */
+  originClient?: OriginClientKind;
 }
 
 export class Upstream {
   private readonly agent: Agent;
+  private readonly raw: RawOriginClient | undefined;
 
   constructor(options: UpstreamOptions) {
+    this.raw =
+      (options.originClient ?? 'raw') === 'raw'
+        ? new RawOriginClient({
+            connectTimeoutMs: options.connectTimeoutMs,
+            firstByteTimeoutMs: options.firstByteTimeoutMs,
+            idleTimeoutMs: options.idleTimeoutMs,
+            connectionsPerOrigin: options.connectionsPerOrigin,
+            keepAliveMs: 30_000,
+          })
+        : undefined;
     this.agent = new Agent({
       connect: { timeout: options.connectTimeoutMs },
       headersTimeout: options.firstByteTimeoutMs,
@@ -171,6 +71,8 @@ export class Upstream {
   }
 
   request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    if (this.raw !== undefined && request.origin.startsWith('http:'))
+      return this.raw.request(request);
     return new Promise((resolve, reject) => {
       let body: UpstreamBody | undefined;
       const handler: Dispatcher.DispatchHandler = {
@@ -212,7 +114,7 @@ export class Upstream {
     });
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await Promise.all([this.agent.close(), this.raw?.close()]);
   }
 }

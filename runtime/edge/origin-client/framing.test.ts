@@ -1,0 +1,67 @@
+import { responseFraming } from './framing.ts';
+import { MalformedResponseError, type ResponseHead } from './response-head.ts';
+
+const head = (status: number, fields: string[], versionMinor = 1): ResponseHead => ({
+  versionMinor,
+  status,
+  reason: '',
+  fields,
+});
+
+describe('responseFraming (RFC 9112 §6.3)', () => {
+  it.each([
+    ['HEAD', 200, ['content-length', '10'], { kind: 'none' }, false],
+    ['GET', 204, ['content-length', '10'], { kind: 'none' }, true],
+    ['GET', 304, ['transfer-encoding', 'chunked'], { kind: 'none' }, true],
+    ['GET', 103, [], { kind: 'none' }, true],
+    ['GET', 200, ['transfer-encoding', 'Chunked'], { kind: 'chunked' }, true],
+    ['GET', 200, ['content-length', '10'], { kind: 'length', length: 10 }, true],
+    [
+      'GET',
+      200,
+      ['content-length', '7, 7', 'content-length', '7'],
+      { kind: 'length', length: 7 },
+      true,
+    ],
+    ['GET', 200, ['content-length', '007'], { kind: 'length', length: 7 }, true],
+    ['GET', 200, [], { kind: 'close' }, false],
+    ['GET', 200, ['transfer-encoding', 'gzip'], { kind: 'close' }, false],
+    ['GET', 200, ['transfer-encoding', 'gzip, chunked'], { kind: 'chunked' }, true],
+    [
+      'GET',
+      200,
+      ['content-length', '1', 'connection', 'keep-alive, Close'],
+      { kind: 'length', length: 1 },
+      false,
+    ],
+  ] as const)('%s → %i %j', (method, status, fields, body, reusable) => {
+    const framing = responseFraming(head(status, [...fields]), method);
+    expect(framing.body).toEqual(body);
+    expect(framing.reusable).toBe(reusable);
+  });
+
+  it('does not reuse HTTP/1.0 connections', () => {
+    expect(responseFraming(head(200, ['content-length', '1'], 0), 'GET').reusable).toBe(false);
+  });
+
+  it('reads the Keep-Alive timeout', () => {
+    const fields = ['content-length', '0', 'keep-alive', 'max=100, timeout=5'];
+    expect(responseFraming(head(200, fields), 'GET').keepAliveSeconds).toBe(5);
+    expect(responseFraming(head(200, ['content-length', '0']), 'GET').keepAliveSeconds).toBe(
+      undefined,
+    );
+  });
+
+  it.each([
+    ['TE and CL', ['transfer-encoding', 'chunked', 'content-length', '5']],
+    ['differing CLs', ['content-length', '5', 'content-length', '6']],
+    ['differing CLs in one field', ['content-length', '5,6']],
+    ['empty CL', ['content-length', '']],
+    ['signed CL', ['content-length', '+5']],
+    ['huge CL', ['content-length', '9999999999999999']],
+    ['chunked twice', ['transfer-encoding', 'chunked', 'transfer-encoding', 'chunked']],
+    ['chunked then gzip', ['transfer-encoding', 'chunked, gzip']],
+  ])('refuses %s', (_name, fields) => {
+    expect(() => responseFraming(head(200, fields), 'GET')).toThrow(MalformedResponseError);
+  });
+});

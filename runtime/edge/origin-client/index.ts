@@ -1,0 +1,1 @@
+export { RawOriginClient, type RawOriginClientOptions } from './client.ts';
