@@ -181,8 +181,17 @@ export function serveConnection(front: FastFront, socket: Socket): void {
     }
     // The handler may have ended the response inside its own call: the next request starts
     // after that call returns, not inside it.
-    if (rest !== undefined) queueMicrotask(() => serveChunk(rest));
-    else if (socket.isPaused() && !socket.writableNeedDrain) socket.resume();
+    if (rest !== undefined)
+      queueMicrotask(() => {
+        serveChunk(rest);
+        resumeReading();
+      });
+    else resumeReading();
+  }
+
+  /** Reading was paused for bytes sent ahead or a slow reader: go on once neither holds. */
+  function resumeReading(): void {
+    if (current === undefined && socket.isPaused() && !socket.writableNeedDrain) socket.resume();
   }
 
   const onDrain = (): void => {
@@ -226,6 +235,8 @@ export function serveConnection(front: FastFront, socket: Socket): void {
     front.open.delete(socket);
     stats.handedOver++;
     front.handOver(socket);
+    // node:http does its own flow control from here; a pause of ours must not outlive us.
+    if (socket.isPaused()) socket.resume();
     // node:http reads the socket from here on; the bytes already read are given to it first.
     if (rest !== undefined) socket.emit('data', rest);
   }

@@ -299,6 +299,24 @@ describe('the handler on a fast connection writes what node:http writes', () => 
     expect(origin.requests.length - before).toBe(3);
   });
 
+  it('reads on after pausing for more than 64 KiB sent ahead of a slow answer', async () => {
+    const connection = await RawConnection.open(fast.port);
+    // Large requests with small answers: the answers never fill the socket, so no 'drain'
+    // resumes reading; the connection itself must.
+    const ahead = request('/cacheable?ahead', [`X-Pad: ${'p'.repeat(4000)}`]).repeat(20);
+    expect(ahead.length).toBeGreaterThan(64 * 1024);
+    connection.send(request('/slow?ahead') + ahead);
+    const replies = await connection.responses(21, 15_000);
+    expect(replies).toHaveLength(21);
+    expect(replies[0]?.body.toString()).toBe('slow answer');
+    expect(replies[20]?.head).toMatch(/^HTTP\/1.1 200 /);
+    // The connection reads again: a request sent after all that is answered too.
+    connection.send(request('/cacheable?after'));
+    const all = await connection.responses(22, 5000);
+    connection.close();
+    expect(all).toHaveLength(22);
+  });
+
   it('stops after the answer when the client half-closes while a miss is in flight', async () => {
     const socket = connect(fast.port, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
