@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Origin, startOrigin } from '../../../test/edge/harness.ts';
 import {
+  askOnce,
   type FastHitEdge,
+  getRequest,
   RawConnection,
   type RawResponse,
   splitResponses,
@@ -90,9 +92,8 @@ async function nextResponse(
   }
 }
 
-function request(path: string, lines: string[] = [], host = 'fast.test'): string {
-  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
-}
+const request = (path: string, lines: string[] = [], host = 'fast.test') =>
+  getRequest(host, path, lines);
 
 describe('fast path for cache hits', () => {
   let origin: Origin;
@@ -237,10 +238,7 @@ describe('fast path for cache hits', () => {
   });
 
   it('keeps the order when a miss sits between hits in one pipelined write', async () => {
-    const warm = await RawConnection.open(edge.port);
-    warm.send(request('/q1'));
-    await warm.responses(1);
-    warm.close();
+    await askOnce(edge.port, request('/q1'));
     const servedBefore = edge.stats.served;
     const handledBefore = edge.stats.handled;
     const handedBefore = edge.stats.handedOver;
@@ -328,10 +326,7 @@ describe('fast path for cache hits', () => {
     ];
 
     it.each(plainOthers)('%s', async (_name, bytes, expected) => {
-      const warm = await RawConnection.open(edge.port);
-      warm.send(request('/text') + request('/private'));
-      await warm.responses(2);
-      warm.close();
+      await askOnce(edge.port, request('/text') + request('/private'), 2);
       const servedBefore = edge.stats.served;
       const handledBefore = edge.stats.handled;
       const handedBefore = edge.stats.handedOver;
@@ -353,10 +348,7 @@ describe('fast path for cache hits', () => {
 
   describe('hands every other shape to node:http', () => {
     beforeAll(async () => {
-      const warm = await RawConnection.open(edge.port);
-      warm.send(request('/text') + request('/private'));
-      await warm.responses(2);
-      warm.close();
+      await askOnce(edge.port, request('/text') + request('/private'), 2);
     });
 
     const long = 'x'.repeat(17 * 1024);

@@ -7,7 +7,9 @@ import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { type Origin, startOrigin } from '../../../test/edge/harness.ts';
 import {
+  askOnce,
   type FastHitEdge,
+  getRequest,
   RawConnection,
   type RawResponse,
   startFastHitEdge,
@@ -104,18 +106,9 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   },
 };
 
-function request(path: string, lines: string[] = [], host = 'shapes.test'): string {
-  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
-}
-
-/** Everything `count` responses need, from a new connection. */
-async function ask(port: number, bytes: string, count = 1): Promise<RawResponse[]> {
-  const connection = await RawConnection.open(port);
-  connection.send(bytes);
-  const replies = await connection.responses(count, 10_000);
-  connection.close();
-  return replies;
-}
+const request = (path: string, lines: string[] = [], host = 'shapes.test') =>
+  getRequest(host, path, lines);
+const ask = askOnce;
 
 describe('the handler on a fast connection writes what node:http writes', () => {
   let origin: Origin;

@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import { type OutgoingHttpHeader, type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EdgeResponse } from '../exchange.ts';
+import { dateLine } from './http-date.ts';
 
 // node:http's own checks (_http_common's checkIsHttpToken and checkInvalidHeaderChar).
 const token = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
@@ -33,18 +34,6 @@ class HeaderError extends TypeError {
   }
 }
 
-/** node:http's Date value, formatted once per second. */
-let dateSecond = -1;
-let dateValue = '';
-function utcDate(nowMs: number): string {
-  const second = Math.floor(nowMs / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateValue = new Date(second * 1000).toUTCString();
-  }
-  return dateValue;
-}
-
 interface HeadState {
   text: string;
   connection: boolean;
@@ -56,6 +45,21 @@ interface HeadState {
   last: boolean;
   defaultKeepAlive: boolean;
   contentLengthValue: number | undefined;
+}
+
+function newHeadState(statusCode: number, contentLength: number | undefined): HeadState {
+  return {
+    text: `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'unknown'}\r\n`,
+    connection: false,
+    contentLength: false,
+    transferEncoding: false,
+    date: false,
+    trailer: false,
+    chunked: false,
+    last: false,
+    defaultKeepAlive: true,
+    contentLengthValue: contentLength,
+  };
 }
 
 function storeField(state: HeadState, name: string, value: OutgoingHttpHeader): void {
@@ -163,18 +167,7 @@ export class FastResponse extends EventEmitter implements EdgeResponse {
       throw new HeaderError('ERR_HTTP_INVALID_STATUS_CODE', `Invalid status code: ${statusCode}`);
     this.statusCode = status;
     if (status === 204 || status === 304 || status < 200) this.hasBody = false;
-    const state: HeadState = {
-      text: `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`,
-      connection: false,
-      contentLength: false,
-      transferEncoding: false,
-      date: false,
-      trailer: false,
-      chunked: false,
-      last: false,
-      defaultKeepAlive: true,
-      contentLengthValue: undefined,
-    };
+    const state = newHeadState(status, undefined);
     if (Array.isArray(headers)) {
       if (headers.length % 2 !== 0)
         throw new HeaderError('ERR_INVALID_ARG_VALUE', 'headers must be name/value pairs');
@@ -190,7 +183,7 @@ export class FastResponse extends EventEmitter implements EdgeResponse {
 
   private finishHead(state: HeadState): void {
     let text = state.text;
-    if (!state.date) text += `Date: ${utcDate(Date.now())}\r\n`;
+    if (!state.date) text += dateLine(Date.now());
     let chunked = state.chunked;
     let last = state.last;
     if (chunked && (this.statusCode === 204 || this.statusCode === 304)) {
@@ -227,18 +220,7 @@ export class FastResponse extends EventEmitter implements EdgeResponse {
 
   /** node:http's implicit head (status and Date only) for end() without writeHead. */
   private implicitHead(contentLength: number | undefined): void {
-    const state: HeadState = {
-      text: `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? 'unknown'}\r\n`,
-      connection: false,
-      contentLength: false,
-      transferEncoding: false,
-      date: false,
-      trailer: false,
-      chunked: false,
-      last: false,
-      defaultKeepAlive: true,
-      contentLengthValue: contentLength,
-    };
+    const state = newHeadState(this.statusCode, contentLength);
     if (this.statusCode === 204 || this.statusCode === 304) this.hasBody = false;
     this.finishHead(state);
   }

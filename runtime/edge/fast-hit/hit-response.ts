@@ -8,6 +8,7 @@ import { ageHeaderValue } from '../../lib/http-cache/index.ts';
 import { appendCacheStatus, hitStatus } from '../cache-status.ts';
 import { wireHeaders } from '../representation.ts';
 import type { ContentCoding, StoredVariant } from '../store/entry.ts';
+import { dateLine as currentDateLine } from './http-date.ts';
 
 /** Response fields that make node:http change its framing or persistence: not served fast. */
 const framingFields = new Set([
@@ -45,18 +46,6 @@ interface BuiltHead {
 const heads = new WeakMap<StoredVariant, BuiltHead[]>();
 /** Variants whose stored fields node:http would frame or refuse differently: never fast. */
 const unsuitable = new WeakSet<StoredVariant>();
-
-/** node:http's Date value (utcDate of _http_outgoing): the time, formatted once per second. */
-let dateSecond = -1;
-let dateValue = '';
-function currentDateLine(nowMs: number): string {
-  const second = Math.floor(nowMs / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateValue = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
-  }
-  return dateValue;
-}
 
 /**
  * The head for a hit on `variant` with `body` in `coding` at `nowMs`, with the Age and ttl the

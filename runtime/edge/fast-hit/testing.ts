@@ -198,6 +198,25 @@ export class RawConnection {
   }
 }
 
+/** A GET request head for `host` with extra field lines. */
+export function getRequest(host: string, path: string, lines: readonly string[] = []): string {
+  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
+}
+
+/** Sends `bytes` on a new connection and returns the first `count` whole responses. */
+export async function askOnce(
+  port: number,
+  bytes: string,
+  count = 1,
+  timeoutMs = 10_000,
+): Promise<RawResponse[]> {
+  const connection = await RawConnection.open(port);
+  connection.send(bytes);
+  const replies = await connection.responses(count, timeoutMs);
+  connection.close();
+  return replies;
+}
+
 /** A response head without what moves with the clock: Date and Age, Cache-Status's ttl. */
 export function withoutClock(head: string): string {
   return head.replace(/\r\n(date|age): [^\r]*/gi, '').replace(/; ttl=-?\d+/g, '; ttl=(n)');
