@@ -10,7 +10,7 @@ export interface EdgeConfig {
   region: string;
   logLevel: string;
   requestLog: EdgeEnv['EDGEPLANE_REQUEST_LOG'];
-  /** Plain fresh hits answered by fast-hit/ before node:http parses them. */
+  /** Plain GETs and HEADs taken by fast-hit/ (hits from bytes, the rest by the handler) before node:http. */
   fastHits: boolean;
   /** The client for plain-http origins: origin-client/ ('raw') or undici. */
   originClient: EdgeEnv['EDGEPLANE_ORIGIN_CLIENT'];

@@ -201,8 +201,7 @@ export function serveConnection(front: FastFront, socket: Socket): void {
   // allowHalfOpen (node:http's setting): every answer is already queued, so finish and close;
   // an answer still being made is finished first.
   const onEnd = (): void => {
-    if (current !== undefined) endAfterCurrent = true;
-    else socket.end();
+    connection.endWhenIdle();
   };
   const onError = (): void => {
     socket.destroy();

@@ -13,11 +13,8 @@ import { EventEmitter } from 'node:events';
 import { type OutgoingHttpHeader, type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EdgeResponse } from '../exchange.ts';
-import { dateLine } from './http-date.ts';
+import { dateLine, httpToken, invalidValueChar, keepAliveLines } from './node-http-head.ts';
 
-// node:http's own checks (_http_common's checkIsHttpToken and checkInvalidHeaderChar).
-const token = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
-const invalidValueChar = /[^\t\x20-\x7e\x80-\xff]/;
 const connectionClose = /(?:^|\W)close(?:$|\W)/i;
 const teChunked = /(?:^|\W)chunked(?:$|\W)/i;
 /** internal/validators' linkValueRegExp, which writeEarlyHints applies to each Link value. */
@@ -103,7 +100,7 @@ function storeHeader(
   name: string,
   value: OutgoingHttpHeader | readonly string[] | undefined,
 ): void {
-  if (typeof name !== 'string' || name === '' || !token.test(name))
+  if (typeof name !== 'string' || name === '' || !httpToken.test(name))
     throw new HeaderError(
       'ERR_INVALID_HTTP_TOKEN',
       `header name must be a valid HTTP token ["${name}"]`,
@@ -192,12 +189,7 @@ export class FastResponse extends EventEmitter implements EdgeResponse {
     }
     if (!state.connection) {
       if (last) text += 'Connection: close\r\n';
-      else {
-        text += 'Connection: keep-alive\r\n';
-        const seconds = Math.floor(this.keepAliveTimeoutMs / 1000);
-        if (this.keepAliveTimeoutMs && state.defaultKeepAlive)
-          text += `Keep-Alive: timeout=${seconds}\r\n`;
-      }
+      else text += keepAliveLines(this.keepAliveTimeoutMs, !state.defaultKeepAlive);
     }
     if (!state.contentLength && !state.transferEncoding) {
       if (!this.hasBody) chunked = false;

@@ -8,7 +8,12 @@ import { ageHeaderValue } from '../../lib/http-cache/index.ts';
 import { appendCacheStatus, hitStatus } from '../cache-status.ts';
 import { wireHeaders } from '../representation.ts';
 import type { ContentCoding, StoredVariant } from '../store/entry.ts';
-import { dateLine as currentDateLine } from './http-date.ts';
+import {
+  dateLine as currentDateLine,
+  httpToken,
+  invalidValueChar,
+  keepAliveLines,
+} from './node-http-head.ts';
 
 /** Response fields that make node:http change its framing or persistence: not served fast. */
 const framingFields = new Set([
@@ -18,18 +23,10 @@ const framingFields = new Set([
   'trailer',
   'expect',
 ]);
-// node:http's own checks (checkIsHttpToken / checkInvalidHeaderChar of _http_common), so a field
-// it would refuse to write never goes out by the fast path either.
-const token = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
-const invalidValueChar = /[^\t\x20-\x7e\x80-\xff]/;
+// node:http's own checks (node-http-head.ts), so a field it would refuse to write never goes out
+// by the fast path either.
 /** Tested after invalidValueChar, so any char past ASCII is obs-text. */
 const nonAscii = /[\x80-\xff]/;
-
-/** node:http's persistence lines for a kept-alive response (_http_outgoing's _storeHeader). */
-function keepAliveLines(keepAliveTimeoutMs: number): string {
-  const seconds = Math.floor(keepAliveTimeoutMs / 1000);
-  return `Connection: keep-alive\r\n${seconds > 0 ? `Keep-Alive: timeout=${seconds}\r\n` : ''}`;
-}
 
 interface BuiltHead {
   coding: ContentCoding;
@@ -100,7 +97,7 @@ export function hitHead(
     const lower = name.toLowerCase();
     if (
       framingFields.has(lower) ||
-      !token.test(name) ||
+      !httpToken.test(name) ||
       invalidValueChar.test(value) ||
       // node:http re-encodes this one when Content-Length is set (RFC 6266): leave it to node.
       (lower === 'content-disposition' && nonAscii.test(value))
