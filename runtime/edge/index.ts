@@ -1,29 +1,40 @@
-// Starts the edge role: one process (EDGEPLANE_EDGE_WORKERS=1) or a primary with traffic workers.
-// Sites come from EDGEPLANE_SITES_FILE, or else from the origin (EDGEPLANE_ORIGIN_URL with
-// EDGEPLANE_EDGE_TOKEN; the contract refuses an edge with neither): then only the primary follows
-// the origin, and workers get sites from it over IPC.
-import cluster from 'node:cluster';
+// Starts the edge role: one thread (EDGEPLANE_EDGE_WORKERS=1) or a primary (the main thread) with
+// traffic worker threads. Sites come from EDGEPLANE_SITES_FILE, or else from the origin
+// (EDGEPLANE_ORIGIN_URL with EDGEPLANE_EDGE_TOKEN; the contract refuses an edge with neither): then
+// only the primary follows the origin, and workers get sites from it over their MessagePort.
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { EdgeEnv } from '../contract.ts';
 import { createLogger } from '../lib/logger.ts';
 import { type SiteSource, SitesError } from '../lib/site.ts';
 import { FileSiteSource } from '../lib/site-file-source.ts';
-import { startClusterPrimary } from './cluster-primary.ts';
-import { startClusterWorker } from './cluster-worker.ts';
 import { edgeConfigFrom } from './config.ts';
 import { EdgeOriginLink } from './origin-link.ts';
 import { PrimarySiteSource } from './primary-site-source.ts';
 import { startSingleEdge } from './single.ts';
-import type { EdgeStartOptions } from './traffic.ts';
+import { startThreadPrimary, type ThreadPrimaryHandle } from './thread-primary.ts';
+import { isEdgeWorkerData } from './thread-protocol.ts';
+import { startThreadWorker } from './thread-worker.ts';
+import type { EdgeStartOptions, RunningEdgeHandle } from './traffic.ts';
+
+/** For tests that drive the edge from a script of their own (test/edge/thread-control-driver.ts). */
+export interface EdgeRunHooks {
+  /** The script worker threads run (default: the process's entry point, as in production). */
+  workerEntry?: string;
+  /** Called once the edge serves: one thread's handle, or the primary's with its workers. */
+  started?(edge: RunningEdgeHandle | ThreadPrimaryHandle): void;
+}
 
 /** Runs until SIGTERM or SIGINT; resolves with the process exit code. */
-export async function runEdge(env: EdgeEnv): Promise<number> {
+export async function runEdge(env: EdgeEnv, hooks: EdgeRunHooks = {}): Promise<number> {
   const config = edgeConfigFrom(env);
-  const logger = createLogger({ level: config.logLevel, role: 'edge', region: config.region });
+  const rootLogger = createLogger({ level: config.logLevel, role: 'edge', region: config.region });
   const sitesFile = config.sitesFile;
   const originUrl = env.EDGEPLANE_ORIGIN_URL;
   const edgeToken = env.EDGEPLANE_EDGE_TOKEN;
 
-  if (cluster.isWorker && cluster.worker !== undefined) {
+  if (!isMainThread && isEdgeWorkerData(workerData)) {
+    // Worker threads share the process's pid: `worker` tells their log lines apart.
+    const logger = rootLogger.child({ worker: workerData.index });
     const sites: SiteSource =
       sitesFile !== undefined
         ? new FileSiteSource(sitesFile, (error) =>
@@ -33,9 +44,10 @@ export async function runEdge(env: EdgeEnv): Promise<number> {
             ),
           )
         : new PrimarySiteSource();
-    await startClusterWorker(config, sites, logger, cluster.worker, sitesFile === undefined);
+    await startThreadWorker(config, sites, logger, workerData, sitesFile === undefined);
     return new Promise<number>(() => {});
   }
+  const logger = rootLogger;
 
   let sites: SiteSource;
   let link: EdgeOriginLink | undefined;
@@ -72,8 +84,12 @@ export async function runEdge(env: EdgeEnv): Promise<number> {
   const edge =
     config.workers <= 1
       ? await startSingleEdge(config, sites, logger, options)
-      : await startClusterPrimary(config, sites, logger, options);
+      : await startThreadPrimary(config, sites, logger, {
+          ...options,
+          workerEntry: hooks.workerEntry,
+        });
   link?.attach(edge);
+  hooks.started?.(edge);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

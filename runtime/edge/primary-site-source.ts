@@ -1,8 +1,9 @@
 // A traffic worker's sites when the edge follows the origin: only the primary talks to the origin;
-// it sends the whole set to each worker on request and on every change, over the cluster IPC.
+// it sends the whole set to each worker thread on request and on every change, over its MessagePort.
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import type { Site, SiteSource } from '../lib/site.ts';
-import { isEdgeMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-protocol.ts';
 import { unbatched } from './ipc-batch.ts';
+import { isEdgeMessage, type PrimaryToWorker, type WorkerToPrimary } from './thread-protocol.ts';
 
 type SitesMessage = Extract<PrimaryToWorker, { edgeplane: 'sites' }>;
 
@@ -12,13 +13,14 @@ export class PrimarySiteSource implements SiteSource {
   private readonly listeners = new Set<(sites: readonly Site[]) => void>();
   private readonly first: Promise<void>;
 
-  /** Listens on this worker's IPC channel and asks the primary for the current set. */
-  constructor(send: (message: WorkerToPrimary) => void = (message) => process.send?.(message)) {
+  /** Listens on this worker's port to the primary and asks it for the current set. */
+  constructor(port: MessagePort | null = parentPort) {
+    if (port === null) throw new Error('PrimarySiteSource runs in a worker thread');
     let received: () => void = () => {};
     this.first = new Promise((resolve) => {
       received = resolve;
     });
-    process.on('message', (raw: unknown) => {
+    port.on('message', (raw: unknown) => {
       if (!isEdgeMessage(raw)) return;
       for (const message of unbatched(raw as PrimaryToWorker)) {
         if (message.edgeplane !== 'sites') continue;
@@ -26,7 +28,8 @@ export class PrimarySiteSource implements SiteSource {
         received();
       }
     });
-    send({ edgeplane: 'want-sites' });
+    const want: WorkerToPrimary = { edgeplane: 'want-sites' };
+    port.postMessage(want);
   }
 
   get ready(): boolean {

@@ -1,6 +1,6 @@
 // An edge without a sites file follows the origin: real edge processes (runtime/main.ts, with
 // workers) against a real origin app on loopback with the harness Postgres.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createTenant } from '../../runtime/origin/tenants.ts';
 import { freePort } from '../harness/services/index.ts';
@@ -166,28 +166,22 @@ describe('an edge following the origin', () => {
       const admin = (await createTenant(origin.pool, 'Crash')).adminKey.token;
       const host = 'crash.e2e.example';
       await siteFor(origin.url, admin, host);
-      const edge = await startEdgeProcess({ originUrl: origin.url, workers: 2 });
+      const edge = await startEdgeProcess({
+        originUrl: origin.url,
+        workers: 2,
+        threadControl: true,
+      });
       edges.push(edge);
       await waitReady(edge);
-      const workerPids = () =>
-        execFileSync('pgrep', ['-P', String(edge.child.pid)], { encoding: 'utf8' })
-          .split('\n')
-          .filter(Boolean)
-          .map(Number);
-      const [victim] = workerPids();
-      process.kill(victim as number, 'SIGKILL');
-      await until(
-        'a new worker',
-        () => workerPids().length === 2 && !workerPids().includes(victim as number),
+      edge.terminateWorker(1);
+      await until('a new worker', () =>
+        edge.output().includes('"worker":1,"code":1,"msg":"edge worker exited; starting another"'),
       );
       await waitReady(edge);
       // Every connection, whichever worker takes it, knows the site.
       for (let round = 0; round < 6; round++) {
         expect((await viaEdge(edge, host, '/crash/a', true)).status).toBe(200);
       }
-      await until('the restart in the log', () =>
-        edge.output().includes('edge worker exited; starting another'),
-      );
     } finally {
       await origin.close();
     }

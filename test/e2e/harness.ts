@@ -10,6 +10,7 @@ import { freePort } from '../harness/services/index.ts';
 import { testEdgeToken } from '../origin/harness.ts';
 
 const mainPath = join(process.cwd(), 'runtime', 'main.ts');
+const threadControlPath = join(process.cwd(), 'test', 'edge', 'thread-control-driver.ts');
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,8 +38,10 @@ export interface EdgeProcess {
   output(): string;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
-  /** SIGKILL the whole process group (primary and workers), as a node failure would. */
+  /** SIGKILL the whole process group, as a node failure would. */
   kill(): Promise<void>;
+  /** Ends worker thread `index` abruptly, as a crash would (only with `threadControl`). */
+  terminateWorker(index: number): void;
 }
 
 export interface EdgeProcessOptions {
@@ -49,6 +52,11 @@ export interface EdgeProcessOptions {
   trafficPort?: number;
   managementPort?: number;
   env?: Record<string, string>;
+  /**
+   * Start through test/edge/thread-control-driver.ts (the same start, plus `terminateWorker`),
+   * not runtime/main.ts.
+   */
+  threadControl?: boolean;
 }
 
 /** Starts `node runtime/main.ts` as an edge following the origin; resolves once /livez answers. */
@@ -70,8 +78,8 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
         : {}),
       ...options.env,
     },
-    // Its own process group, so kill() reaches the workers too.
-    { detached: true },
+    // Its own process group, so kill() reaches everything it started.
+    { detached: true, script: options.threadControl ? threadControlPath : mainPath },
   );
   const edge: EdgeProcess = {
     url: `http://127.0.0.1:${trafficPort}`,
@@ -94,8 +102,11 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
         child.kill('SIGKILL');
       }
       await exited;
-      // The workers of a killed primary exit when their IPC channel closes; give them a moment.
-      await until('the edge workers to exit', () => !groupAlive(child.pid as number), 10_000);
+      await until('the edge to exit', () => !groupAlive(child.pid as number), 10_000);
+    },
+    terminateWorker(index) {
+      if (child.stdin === null) throw new Error('start the edge with threadControl');
+      child.stdin.write(`terminate ${index}\n`);
     },
   };
   await untilProbe(
@@ -111,11 +122,12 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
 /** `node runtime/main.ts` with `env` (plus PATH, on loopback), keeping the last ~1 MB it prints. */
 function spawnMain(
   env: Record<string, string>,
-  options: { detached?: boolean } = {},
+  options: { detached?: boolean; script?: string } = {},
 ): { child: ChildProcess; output: () => string; exited: Promise<unknown[]> } {
-  const child = spawn(process.execPath, [mainPath], {
+  const script = options.script ?? mainPath;
+  const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [script === mainPath ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
   let output = '';

@@ -1,9 +1,10 @@
-// The primary of the multi-process edge. Workers serve traffic, each on its own SO_REUSEPORT
-// socket with a small hot memory tier; the primary owns the shared store (memory tier + disk
-// tier), the fill locks that collapse misses across workers, the management port, and purge
-// fan-out. So the hit ratio is not split N ways (an object fetched by one worker is a hit in all)
-// and a purge reaches every worker before it is acknowledged.
-import cluster, { type Worker } from 'node:cluster';
+// The primary of the multi-threaded edge: the main thread. Worker threads serve traffic, each on its
+// own SO_REUSEPORT socket with a small hot memory tier; the primary owns the shared store (memory
+// tier + disk tier), the fill locks that collapse misses across workers, the management port, and
+// purge fan-out. So the hit ratio is not split N ways (an object fetched by one worker is a hit in
+// all) and a purge reaches every worker before it is acknowledged.
+import { createServer } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import {
   AggregatorRegistry,
   type MetricObjectWithValues,
@@ -13,29 +14,46 @@ import {
 import type { Logger } from '../lib/logger.ts';
 import { type SiteSource, SiteTable } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
-import {
-  forTransfer,
-  fromTransfer,
-  isEdgeMessage,
-  type PrimaryToWorker,
-  type WorkerToPrimary,
-} from './cluster-protocol.ts';
 import type { EdgeConfig } from './config.ts';
 import { batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
 import { type AcquireResult, SharedStore } from './store/tiers.ts';
+import {
+  type EdgeWorkerData,
+  forTransfer,
+  fromTransfer,
+  isEdgeMessage,
+  type PrimaryToWorker,
+  type WorkerToPrimary,
+} from './thread-protocol.ts';
 import { type EdgeStartOptions, listen, type RunningEdgeHandle } from './traffic.ts';
 
 const askTimeoutMs = 5000;
+/** How long a stopping worker may take to close its connections before it is terminated. */
+const stopTimeoutMs = 10_000;
 
-export async function startClusterPrimary(
+export interface ThreadPrimaryOptions extends EdgeStartOptions {
+  /** The script each worker thread runs: the process's own entry point (runtime/main.ts or the bundle). */
+  workerEntry?: string;
+}
+
+/** The running primary; `workers` is for tests that end a thread the way a crash would. */
+export interface ThreadPrimaryHandle extends RunningEdgeHandle {
+  /** The running worker threads by index (1..workers). */
+  workers(): ReadonlyMap<number, Worker>;
+}
+
+export async function startThreadPrimary(
   config: EdgeConfig,
   sites: SiteSource,
   logger: Logger,
-  options: EdgeStartOptions = {},
-): Promise<RunningEdgeHandle> {
+  options: ThreadPrimaryOptions = {},
+): Promise<ThreadPrimaryHandle> {
+  const workerEntry = options.workerEntry ?? process.argv[1];
+  if (workerEntry === undefined) throw new Error('the edge primary needs its entry script');
+  const trafficPort = config.trafficPort === 0 ? await freePort(config.host) : config.trafficPort;
   // The primary serves no traffic; it needs the sites to put URL purges in key form, and hands
   // them to workers that do not read a sites file (an edge following the origin).
   let siteTable = new SiteTable([]);
@@ -69,7 +87,10 @@ export async function startClusterPrimary(
         : { bytes: disk.bytes, objects: disk.objects, evictions: disk.evictions },
   }));
 
-  const listening = new Set<number>();
+  /** Running worker threads by index (1..workers). */
+  const threads = new Map<number, Worker>();
+  /** Workers that listen and have their sites (see the 'serving' message). */
+  const serving = new Set<number>();
   let stopping = false;
   let nextId = 1;
   const waiting = new Map<
@@ -78,23 +99,19 @@ export async function startClusterPrimary(
   >();
 
   const senders = new Map<number, (message: PrimaryToWorker) => void>();
-  const send = (worker: Worker, message: PrimaryToWorker) => {
-    let sender = senders.get(worker.id);
+  const send = (index: number, message: PrimaryToWorker) => {
+    let sender = senders.get(index);
     if (sender === undefined) {
-      sender = batchedSender<PrimaryToWorker>((batch) => {
-        if (worker.isConnected()) worker.send(batch);
-      });
-      senders.set(worker.id, sender);
+      sender = batchedSender<PrimaryToWorker>((batch) => threads.get(index)?.postMessage(batch));
+      senders.set(index, sender);
     }
     sender(message);
   };
-  const workers = () =>
-    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
 
   /** Sends a message to every worker and collects one answer from each (dead ones are skipped). */
   const askAll = (message: (id: number) => PrimaryToWorker): Promise<unknown[]> => {
     const id = nextId++;
-    const targets = workers().filter((w) => w.isConnected());
+    const targets = [...threads.keys()];
     return new Promise((resolve) => {
       if (targets.length === 0) return resolve([]);
       const timer = setTimeout(() => {
@@ -102,7 +119,7 @@ export async function startClusterPrimary(
         resolve(entry.results);
       }, askTimeoutMs);
       const entry = {
-        expect: new Set(targets.map((w) => w.id)),
+        expect: new Set(targets),
         results: [] as unknown[],
         done: (results: unknown[]) => {
           clearTimeout(timer);
@@ -110,12 +127,12 @@ export async function startClusterPrimary(
         },
       };
       waiting.set(id, entry);
-      for (const worker of targets) send(worker, message(id));
+      for (const index of targets) send(index, message(id));
     });
   };
-  const answered = (worker: Worker, id: number, result: unknown) => {
+  const answered = (worker: number, id: number, result: unknown) => {
     const entry = waiting.get(id);
-    if (entry === undefined || !entry.expect.delete(worker.id)) return;
+    if (entry === undefined || !entry.expect.delete(worker)) return;
     entry.results.push(result);
     if (entry.expect.size === 0) {
       waiting.delete(id);
@@ -137,16 +154,12 @@ export async function startClusterPrimary(
     sites.subscribe?.((next) => {
       changed = true;
       siteTable = new SiteTable(next);
-      for (const worker of workers()) if (worker.isConnected()) send(worker, sitesMessage());
+      for (const index of threads.keys()) send(index, sitesMessage());
     }) ?? (() => {});
   const loaded = await sites.load();
   if (!changed) siteTable = new SiteTable(loaded);
 
-  cluster.on('message', (worker: Worker, raw: unknown) => {
-    if (!isEdgeMessage(raw)) return;
-    for (const message of unbatched(raw as WorkerToPrimary)) receive(worker, message);
-  });
-  const receive = (worker: Worker, message: WorkerToPrimary) => {
+  const receive = (worker: number, message: WorkerToPrimary) => {
     switch (message.edgeplane) {
       case 'lookup':
         void store.lookup(message.key).then((object) =>
@@ -166,7 +179,7 @@ export async function startClusterPrimary(
             waited: result.waited,
             object: result.object && forTransfer(result.object),
           });
-        const result = store.acquire(message.key, worker.id, message.staleResponseTime);
+        const result = store.acquire(message.key, worker, message.staleResponseTime);
         if (result instanceof Promise) void result.then(reply);
         else reply(result);
         return;
@@ -195,8 +208,9 @@ export async function startClusterPrimary(
       case 'metrics':
         answered(worker, message.id, message.metrics);
         return;
-      case 'listening':
-        listening.add(worker.id);
+      case 'serving':
+        if (message.ready) serving.add(worker);
+        else serving.delete(worker);
         return;
       case 'want-sites':
         send(worker, sitesMessage());
@@ -207,26 +221,37 @@ export async function startClusterPrimary(
     }
   };
 
-  cluster.setupPrimary({ serialization: 'advanced' });
-  const fork = () => cluster.fork();
-  cluster.on('exit', (worker, code, signal) => {
-    listening.delete(worker.id);
-    senders.delete(worker.id);
-    store.releaseOwner(worker.id);
-    for (const [id, entry] of waiting) {
-      if (entry.expect.delete(worker.id) && entry.expect.size === 0) {
-        waiting.delete(id);
-        entry.done(entry.results);
+  const start = (index: number) => {
+    const data: EdgeWorkerData = { edgeplane: 'edge-worker', index, trafficPort };
+    const worker = new Worker(workerEntry, { workerData: data, argv: process.argv.slice(2) });
+    threads.set(index, worker);
+    worker.on('message', (raw: unknown) => {
+      if (!isEdgeMessage(raw)) return;
+      for (const message of unbatched(raw as WorkerToPrimary)) receive(index, message);
+    });
+    worker.on('error', (error) =>
+      logger.error({ err: error, worker: index }, 'edge worker failed'),
+    );
+    worker.on('exit', (code) => {
+      threads.delete(index);
+      serving.delete(index);
+      senders.delete(index);
+      store.releaseOwner(index);
+      for (const [id, entry] of waiting) {
+        if (entry.expect.delete(index) && entry.expect.size === 0) {
+          waiting.delete(id);
+          entry.done(entry.results);
+        }
       }
-    }
-    if (stopping) return;
-    logger.error({ worker: worker.id, code, signal }, 'edge worker exited; starting another');
-    fork();
-  });
-  for (let i = 0; i < config.workers; i++) fork();
+      if (stopping) return;
+      logger.error({ worker: index, code }, 'edge worker exited; starting another');
+      start(index);
+    });
+  };
+  for (let index = 1; index <= config.workers; index++) start(index);
 
   const management = createManagementServer({
-    ready: () => !stopping && listening.size >= config.workers && (sites.ready ?? true),
+    ready: () => !stopping && serving.size >= config.workers && (sites.ready ?? true),
     metrics: async () => {
       gauges.refresh();
       const fromWorkers = (await askAll((id) => ({
@@ -244,30 +269,30 @@ export async function startClusterPrimary(
     logger,
   });
   const managementPort = await listen(management, config.managementPort, config.host);
-  logger.info(
-    { trafficPort: config.trafficPort, managementPort, workers: config.workers },
-    'edge primary started',
-  );
+  logger.info({ trafficPort, managementPort, workers: config.workers }, 'edge primary started');
 
   return {
-    trafficPort: config.trafficPort,
+    trafficPort,
     managementPort,
     registry,
     purge: (purge) => purgeEverywhere(normalisePurge(purge, siteTable)),
+    workers: () => new Map(threads),
     async close() {
       stopping = true;
       stopWatchingSites();
-      // Waiting for the IPC channel to close as well as the process to exit: a worker's last
-      // message (its final usage counts) is read before the channel's end.
+      // Each worker closes its traffic port, sends its last usage counts and ends; one that takes
+      // too long is terminated.
       await Promise.all(
-        workers().map((worker) =>
-          Promise.all([
-            new Promise<void>((resolve) => worker.once('exit', () => resolve())),
-            worker.isConnected()
-              ? new Promise<void>((resolve) => worker.once('disconnect', () => resolve()))
-              : undefined,
-            worker.process.kill('SIGTERM'),
-          ]),
+        [...threads.values()].map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => void worker.terminate(), stopTimeoutMs);
+              worker.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              worker.postMessage({ edgeplane: 'stop' } satisfies PrimaryToWorker);
+            }),
         ),
       );
       await new Promise<void>((resolve) => {
@@ -276,4 +301,17 @@ export async function startClusterPrimary(
       });
     },
   };
+}
+
+/** A port nobody listens on, for workers that must all bind the same one (EDGEPLANE_TRAFFIC_PORT=0). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

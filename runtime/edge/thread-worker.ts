@@ -1,21 +1,23 @@
-// A traffic worker: its own memory tier in front of the primary's shared store, reached over IPC.
-import type { Worker } from 'node:cluster';
+// A traffic worker thread: its own memory tier in front of the primary's shared store, reached
+// over the thread's MessagePort.
+import { parentPort } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import type { Logger } from '../lib/logger.ts';
 import type { SiteSource } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
-import {
-  forTransfer,
-  fromTransfer,
-  isEdgeMessage,
-  type PrimaryToWorker,
-  type WorkerToPrimary,
-} from './cluster-protocol.ts';
 import type { EdgeConfig } from './config.ts';
 import { batchedSender, unbatched } from './ipc-batch.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { AcquireResult, SharedTier } from './store/tiers.ts';
+import {
+  type EdgeWorkerData,
+  forTransfer,
+  fromTransfer,
+  isEdgeMessage,
+  type PrimaryToWorker,
+  type WorkerToPrimary,
+} from './thread-protocol.ts';
 import { createTrafficProcess, listen } from './traffic.ts';
 
 /** How often a worker hands its usage counts to the primary. */
@@ -79,17 +81,17 @@ export class ClusterTier implements SharedTier {
   }
 }
 
-export async function startClusterWorker(
+export async function startThreadWorker(
   config: EdgeConfig,
   sites: SiteSource,
   logger: Logger,
-  worker: Worker,
+  data: EdgeWorkerData,
   /** Count usage per site and report it to the primary (an edge following the origin). */
   countUsage = false,
 ): Promise<void> {
-  const send = batchedSender<WorkerToPrimary>((message) => {
-    if (worker.isConnected()) worker.send(message);
-  });
+  const port = parentPort;
+  if (port === null) throw new Error('startThreadWorker runs in a worker thread');
+  const send = batchedSender<WorkerToPrimary>((message) => port.postMessage(message));
   const tier = new ClusterTier(send);
   const registry = new Registry();
   const traffic = await createTrafficProcess({
@@ -106,6 +108,16 @@ export async function startClusterWorker(
   const gauges = registerCacheGauges(registry, () => ({
     'worker-memory': { bytes: memory.bytes, objects: memory.objects, evictions: memory.evictions },
   }));
+  const usage = traffic.usage;
+  const stop = async () => {
+    await traffic.close();
+    // The last counts go straight to the port (not through the batch), then the thread ends: a
+    // message posted before the exit still reaches the primary, so a rolling restart loses no usage.
+    const counted = usage?.take() ?? [];
+    if (counted.length > 0) port.postMessage({ edgeplane: 'usage', usage: counted });
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    process.exit(0);
+  };
   const receive = (typed: PrimaryToWorker) => {
     if (typed.edgeplane === 'reply') tier.reply(typed);
     else if (typed.edgeplane === 'purge') {
@@ -115,34 +127,26 @@ export async function startClusterWorker(
       void registry.getMetricsAsJSON().then((metrics) => {
         send({ edgeplane: 'metrics', id: typed.id, metrics });
       });
-    }
+    } else if (typed.edgeplane === 'stop') void stop();
   };
-  process.on('message', (message: unknown) => {
+  port.on('message', (message: unknown) => {
     if (!isEdgeMessage(message)) return;
     for (const typed of unbatched(message as PrimaryToWorker)) receive(typed);
   });
-  // The primary accepts connections and hands them to the workers in turn (node:cluster's
-  // round-robin): with long-lived keep-alive connections an even split matters more than the
-  // accept cost, which SO_REUSEPORT's hashing of a few dozen connections does not guarantee.
-  await listen(traffic.server, config.trafficPort, config.host);
-  send({ edgeplane: 'listening' });
-  const usage = traffic.usage;
+  // Every worker listens on the same port with SO_REUSEPORT; the kernel spreads new connections
+  // over the workers' sockets (threads cannot hand accepted sockets to each other).
+  await listen(traffic.server, data.trafficPort, config.host, true);
+  let ready = sites.ready ?? true;
+  send({ edgeplane: 'serving', ready });
+  sites.subscribe?.(() => {
+    if ((sites.ready ?? true) === ready) return;
+    ready = sites.ready ?? true;
+    send({ edgeplane: 'serving', ready });
+  });
   if (usage !== undefined) {
     setInterval(() => {
       const counted = usage.take();
       if (counted.length > 0) send({ edgeplane: 'usage', usage: counted });
     }, usageReportMs).unref();
   }
-  process.on('SIGTERM', () => {
-    void traffic.close().finally(() => {
-      // The last counts go straight to the pipe (not through the batch), and the process exits
-      // only once they are written, so a rolling restart loses no usage.
-      const counted = usage?.take() ?? [];
-      if (counted.length === 0 || !worker.isConnected()) process.exit(0);
-      else
-        process.send?.({ edgeplane: 'usage', usage: counted }, undefined, {}, () =>
-          process.exit(0),
-        );
-    });
-  });
 }

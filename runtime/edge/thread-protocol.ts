@@ -1,5 +1,5 @@
-// Messages between the primary and the traffic workers (node:cluster IPC with the 'advanced'
-// serialisation, i.e. structured clone: Buffers travel as bytes, not JSON).
+// Messages between the primary (the main thread) and the traffic worker threads, over each
+// worker's MessagePort (structured clone: Buffers travel as bytes, not JSON).
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Site } from '../lib/site.ts';
 import type { PurgeRequest } from './purge.ts';
@@ -15,7 +15,12 @@ export type WorkerToPrimary =
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
   | { edgeplane: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
-  | { edgeplane: 'listening' }
+  /**
+   * The worker listens and serves (`ready`), or waits for its sites (an edge following the origin,
+   * before the snapshot); sent on listening and whenever that changes. Connections reach workers
+   * straight from the kernel, so the primary is ready only once every worker is.
+   */
+  | { edgeplane: 'serving'; ready: boolean }
   /** A worker whose sites come from the primary (an edge following the origin) asks for them. */
   | { edgeplane: 'want-sites' }
   /** Usage counted since the last report (about once a second, and on shutdown). */
@@ -32,6 +37,8 @@ export type PrimaryToWorker =
     }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'metrics'; id: number }
+  /** Close the traffic port, send the last usage counts, and end the thread. */
+  | { edgeplane: 'stop' }
   /** The whole site set, on request and whenever it changes; `ready` false before the snapshot. */
   | { edgeplane: 'sites'; sites: readonly Site[]; ready: boolean };
 
@@ -47,6 +54,23 @@ export function forTransfer(object: CachedObject): CachedObject {
       ({ wire: _wire, compressed: _compressed, ...variant }) => variant,
     ),
   };
+}
+
+/** What the primary gives each worker thread to start with (`workerData`). */
+export interface EdgeWorkerData {
+  edgeplane: 'edge-worker';
+  /** 1..workers; a replacement takes the index of the thread it replaces. */
+  index: number;
+  /** The traffic port every worker listens on (SO_REUSEPORT), fixed by the primary. */
+  trafficPort: number;
+}
+
+export function isEdgeWorkerData(data: unknown): data is EdgeWorkerData {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { edgeplane?: unknown }).edgeplane === 'edge-worker'
+  );
 }
 
 /** Structured clone turns Buffers into Uint8Arrays; views over the same memory make them Buffers again. */
