@@ -51,19 +51,30 @@ drive() {
     "http://127.0.0.1:$traffic_port/" -- "/miss/$2-$RANDOM/"
 }
 drive 2 warm >/dev/null
-ticks() { local pid=$1 stat; read -r -a stat <"/proc/$pid/stat"; echo $((stat[13] + stat[14])); }
-declare -A before
+# utime+stime of /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat (comm has no spaces here).
+ticks() { local stat; read -r -a stat <"$1/stat"; echo $((stat[13] + stat[14])); }
+declare -A before thread_before
 pids=$(pgrep -g "$edge_pid")
-for pid in $pids; do before[$pid]=$(ticks "$pid"); done
+for pid in $pids; do
+  before[$pid]=$(ticks "/proc/$pid")
+  for task in /proc/"$pid"/task/*; do thread_before[$task]=$(ticks "$task"); done
+done
 requests=$(drive "$seconds" run | sed -n 's/^REQUESTS //p')
 hz=$(getconf CLK_TCK)
 total=0
 for pid in $pids; do
-  used=$(($(ticks "$pid") - before[$pid]))
+  used=$(($(ticks "/proc/$pid") - before[$pid]))
   total=$((total + used))
   role=worker
   [ "$pid" = "$edge_pid" ] && role=primary
   echo "  $role $pid: $((used * 1000000 / hz / requests)) µs per request"
+  # Threads that used at least 5 µs per request: the main thread (tid = pid), worker threads, and
+  # Node's helpers (libuv pool, V8 GC and compiler threads).
+  for task in /proc/"$pid"/task/*; do
+    [ -n "${thread_before[$task]:-}" ] || continue
+    per=$((($(ticks "$task") - thread_before[$task]) * 1000000 / hz / requests))
+    [ "$per" -ge 5 ] && echo "    thread ${task##*/} ($(cat "$task/comm")): $per µs per request"
+  done
 done
 echo "$(basename "$checkout"): $requests misses in ${seconds}s ($((requests / seconds)) req/s)," \
   "edge CPU $((total * 1000000 / hz / requests)) µs per miss, load $(cut -d' ' -f1 /proc/loadavg)"

@@ -19,6 +19,7 @@ import { batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
+import { FillTable, maxOwner } from './store/fill-table.ts';
 import { type AcquireResult, SharedStore } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
@@ -68,11 +69,14 @@ export async function startThreadPrimary(
     await disk.load();
     logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
   }
+  if (config.workers > maxOwner) throw new Error(`at most ${maxOwner} edge workers`);
+  const fills = FillTable.create(config.maxObjects);
   const store = new SharedStore({
     maxBytes: config.memoryBytes,
     maxObjects: config.maxObjects,
     disk,
     lockTimeoutMs: config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs,
+    fills,
   });
   const registry = new Registry();
   const gauges = registerCacheGauges(registry, () => ({
@@ -192,10 +196,10 @@ export async function startThreadPrimary(
         });
         return;
       case 'store':
-        store.store(fromTransfer(message.object));
+        store.store(fromTransfer(message.object), message.token);
         return;
       case 'release':
-        store.release(message.key, message.revalidation);
+        store.release(message.key, message.revalidation, message.token);
         return;
       case 'purge':
         void purgeEverywhere(message.purge).then((count) =>
@@ -222,7 +226,12 @@ export async function startThreadPrimary(
   };
 
   const start = (index: number) => {
-    const data: EdgeWorkerData = { edgeplane: 'edge-worker', index, trafficPort };
+    const data: EdgeWorkerData = {
+      edgeplane: 'edge-worker',
+      index,
+      trafficPort,
+      fills: fills.buffers,
+    };
     const worker = new Worker(workerEntry, { workerData: data, argv: process.argv.slice(2) });
     threads.set(index, worker);
     worker.on('message', (raw: unknown) => {

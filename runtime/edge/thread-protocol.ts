@@ -4,14 +4,16 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Site } from '../lib/site.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
+import type { FillTableBuffers } from './store/fill-table.ts';
 import type { SiteUsage } from './usage.ts';
 
 export type WorkerToPrimary =
   | { edgeplane: 'lookup'; id: number; key: string }
   | { edgeplane: 'acquire'; id: number; key: string; staleResponseTime?: number }
   | { edgeplane: 'claim'; id: number; key: string; staleResponseTime: number }
-  | { edgeplane: 'store'; object: CachedObject }
-  | { edgeplane: 'release'; key: string; revalidation: boolean }
+  /** `token`: the fill-table slot the worker took for this fill itself (store/fill-table.ts). */
+  | { edgeplane: 'store'; object: CachedObject; token?: number }
+  | { edgeplane: 'release'; key: string; revalidation: boolean; token?: number }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
   | { edgeplane: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
@@ -63,6 +65,8 @@ export interface EdgeWorkerData {
   index: number;
   /** The traffic port every worker listens on (SO_REUSEPORT), fixed by the primary. */
   trafficPort: number;
+  /** The shared fill locks and presence counts (store/fill-table.ts). */
+  fills: FillTableBuffers;
 }
 
 export function isEdgeWorkerData(data: unknown): data is EdgeWorkerData {

@@ -9,6 +9,7 @@ import type { EdgeConfig } from './config.ts';
 import { batchedSender, unbatched } from './ipc-batch.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
+import { FillTable } from './store/fill-table.ts';
 import type { AcquireResult, SharedTier } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
@@ -25,15 +26,24 @@ const usageReportMs = 1000;
 
 type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 
-/** The worker side of the shared tier. */
-export class ClusterTier implements SharedTier {
+/**
+ * The worker side of the shared tier. A miss takes its fill lock from the shared fill table when
+ * the shared store cannot hold the key (no round trip); otherwise it asks the primary.
+ */
+export class ThreadTier implements SharedTier {
   readonly shared = true;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly send: (message: WorkerToPrimary) => void;
+  private readonly fills: FillTable | undefined;
+  private readonly owner: number;
+  /** Tokens of the locks this worker took itself, by key, until their store or release. */
+  private readonly tokens = new Map<string, number>();
 
-  constructor(send: (message: WorkerToPrimary) => void) {
+  constructor(send: (message: WorkerToPrimary) => void, fills?: FillTable, owner = 0) {
     this.send = send;
+    this.fills = fills;
+    this.owner = owner;
   }
 
   /** Feeds a reply from the primary. */
@@ -57,6 +67,13 @@ export class ClusterTier implements SharedTier {
     return reply.object === undefined ? undefined : fromTransfer(reply.object);
   }
   async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
+    if (staleResponseTime === undefined && this.fills !== undefined) {
+      const token = this.fills.tryLead(key, this.owner);
+      if (token !== 0) {
+        this.tokens.set(key, token);
+        return { lead: true };
+      }
+    }
     const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key, staleResponseTime }));
     return reply.object === undefined
       ? { lead: reply.lead === true }
@@ -67,10 +84,20 @@ export class ClusterTier implements SharedTier {
     return reply.lead === true;
   }
   store(object: CachedObject): void {
-    this.send({ edgeplane: 'store', object: forTransfer(object) });
+    this.send({
+      edgeplane: 'store',
+      object: forTransfer(object),
+      token: this.takeToken(object.key),
+    });
   }
   release(key: string, revalidation = false): void {
-    this.send({ edgeplane: 'release', key, revalidation });
+    const token = revalidation ? undefined : this.takeToken(key);
+    this.send({ edgeplane: 'release', key, revalidation, token });
+  }
+  private takeToken(key: string): number | undefined {
+    const token = this.tokens.get(key);
+    if (token !== undefined) this.tokens.delete(key);
+    return token;
   }
   async purgeEverywhere(purge: PurgeRequest): Promise<number> {
     const reply = await this.ask((id) => ({ edgeplane: 'purge', id, purge }));
@@ -92,7 +119,7 @@ export async function startThreadWorker(
   const port = parentPort;
   if (port === null) throw new Error('startThreadWorker runs in a worker thread');
   const send = batchedSender<WorkerToPrimary>((message) => port.postMessage(message));
-  const tier = new ClusterTier(send);
+  const tier = new ThreadTier(send, new FillTable(data.fills), data.index);
   const registry = new Registry();
   const traffic = await createTrafficProcess({
     config,

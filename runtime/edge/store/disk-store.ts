@@ -32,6 +32,8 @@ const suffix = '.obj';
 export class DiskStore {
   private readonly index = new Map<string, DiskIndexEntry>();
   private readonly unlinking = new Set<Promise<void>>();
+  /** Told of every key added to or removed from the index (not of reads). */
+  private keyWatcher: ((key: string) => void) | undefined;
   /** Purges applied while writes were in flight (a write that ends after one checks it). */
   private purgesDuringWrites: PurgeRequest[] = [];
   private purgesDropped = 0;
@@ -54,6 +56,18 @@ export class DiskStore {
   }
   get evictions(): number {
     return this.evicted;
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  watchKeys(watcher: (key: string) => void): void {
+    this.keyWatcher = watcher;
   }
 
   /** Reads every object header in the directory, oldest first, so LRU order survives roughly. */
@@ -88,6 +102,7 @@ export class DiskStore {
     for (const { key, entry } of found) {
       this.index.set(key, entry);
       this.bytesHeld += entry.size;
+      this.keyWatcher?.(key);
     }
     await this.evictToFit();
   }
@@ -149,6 +164,7 @@ export class DiskStore {
       tags: [...new Set(object.variants.flatMap((variant) => [...variant.tags]))],
     });
     this.bytesHeld += data.length;
+    this.keyWatcher?.(object.key);
     await this.evictToFit();
   }
 
@@ -176,6 +192,7 @@ export class DiskStore {
     if (entry === undefined) return;
     this.index.delete(key);
     this.bytesHeld -= entry.size;
+    this.keyWatcher?.(key);
     const removal: Promise<void> = unlink(entry.file)
       .catch(() => {})
       .finally(() => this.unlinking.delete(removal));

@@ -17,6 +17,7 @@ export function purgeStore(
   store: MemoryStore<CachedObject>,
   purge: PurgeRequest,
   nowMs: number,
+  onRemoved?: (key: string) => void,
 ): number {
   let touched = 0;
   const doomed: string[] = [];
@@ -26,10 +27,17 @@ export function purgeStore(
     if (purge.mode === 'hard') doomed.push(object.key);
     else for (const variant of object.variants) variant.invalidatedAt ??= nowMs;
   }
-  for (const key of doomed) store.delete(key);
+  for (const key of doomed) {
+    store.delete(key);
+    onRemoved?.(key);
+  }
   return touched;
 }
 
-export function createObjectStore(maxBytes: number, maxObjects: number): MemoryStore<CachedObject> {
-  return new MemoryStore<CachedObject>({ maxBytes, maxObjects, sizeOf: objectSize });
+export function createObjectStore(
+  maxBytes: number,
+  maxObjects: number,
+  onEvict?: (key: string) => void,
+): MemoryStore<CachedObject> {
+  return new MemoryStore<CachedObject>({ maxBytes, maxObjects, sizeOf: objectSize, onEvict });
 }

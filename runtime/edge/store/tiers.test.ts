@@ -2,33 +2,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiskStore } from './disk-store.ts';
-import type { CachedObject } from './entry.ts';
+import { FillTable } from './fill-table.ts';
+import { objectFor } from './testing.ts';
 import { type AcquireResult, SharedStore } from './tiers.ts';
 
-function objectFor(key: string, body = 'stored body'): CachedObject {
-  return {
-    key,
-    siteId: 'site',
-    path: '/a',
-    vary: [],
-    variants: [
-      {
-        varyKey: '',
-        status: 200,
-        headers: { 'content-length': String(body.length), 'cache-control': 'max-age=60' },
-        body: Buffer.from(body),
-        requestTime: 1_000,
-        responseTime: 1_000,
-        tags: [],
-      },
-    ],
-  };
-}
+// The same behaviour with the locks only in the primary and with every lock also in the fill table
+// the worker threads share (fill-table.ts); tiers-fill-table.test.ts has what only the table adds.
+describe.each([
+  ['without a fill table', () => undefined],
+  ['with a fill table', () => FillTable.create(100)],
+])('SharedStore fill locks, %s', (_name, fills) => {
+  const sharedStore = (disk?: DiskStore) =>
+    new SharedStore({
+      maxBytes: 1024 * 1024,
+      maxObjects: 100,
+      disk,
+      lockTimeoutMs: 60_000,
+      fills: fills(),
+    });
 
-const sharedStore = (disk?: DiskStore) =>
-  new SharedStore({ maxBytes: 1024 * 1024, maxObjects: 100, disk, lockTimeoutMs: 60_000 });
-
-describe('SharedStore fill locks', () => {
   it('without a disk tier, grants the lock at once and queues later callers until the store', async () => {
     const store = sharedStore();
     const first = store.acquire('GET http://a/x', 1);

@@ -1,10 +1,12 @@
-// What sits behind a process's memory tier. In a single process: the optional disk tier. With
-// worker processes: the primary's shared store (its own memory tier plus the disk tier), reached
-// over IPC, so an object fetched by one worker is a hit in every other (see cluster.ts).
+// What sits behind a thread's memory tier. In a single thread: the optional disk tier. With worker
+// threads: the primary's shared store (its own memory tier plus the disk tier), reached over each
+// worker's MessagePort, so an object fetched by one worker is a hit in every other; fill locks are
+// held in shared memory (fill-table.ts).
 import type { PurgeRequest } from '../purge.ts';
 import type { DiskStore } from './disk-store.ts';
 import { type CacheStats, createObjectStore, purgeStore } from './edge-cache.ts';
 import type { CachedObject } from './entry.ts';
+import type { FillTable } from './fill-table.ts';
 import type { MemoryStore } from './memory-store.ts';
 import { PurgeFence } from './purge-fence.ts';
 
@@ -42,38 +44,67 @@ export interface SharedTier {
   stats(): { memory?: CacheStats; disk?: CacheStats };
 }
 
+/** An acquire waiting for a fill-table slot held by a fill of this or another key. */
+interface SlotWaiter {
+  key: string;
+  owner: number;
+  staleResponseTime: number | undefined;
+  resolve: (result: AcquireResult | Promise<AcquireResult>) => void;
+}
+
 /**
  * The store every worker shares, owned by the primary: memory tier, optional disk tier, and the
- * fill locks that collapse concurrent misses across workers.
+ * fill locks that collapse concurrent misses across workers. With a fill table, every lock also
+ * holds its key's slot there, and workers take free slots themselves (fill-table.ts): the primary
+ * then learns of the fill only from its store or release, which carries the worker's token.
  */
 export class SharedStore {
   readonly memory: MemoryStore<CachedObject>;
   readonly disk: DiskStore | undefined;
   private readonly locks = new Map<
     string,
-    { waiters: ((result: AcquireResult) => void)[]; timer: NodeJS.Timeout; owner: number }
+    {
+      waiters: ((result: AcquireResult) => void)[];
+      timer: NodeJS.Timeout;
+      owner: number;
+      token: number;
+    }
   >();
   private readonly lockTimeoutMs: number;
   private readonly revalidations = new Map<string, NodeJS.Timeout>();
   private readonly fence: PurgeFence;
+  private readonly fills: FillTable | undefined;
+  private readonly slotWaiters = new Map<
+    number,
+    { waiters: SlotWaiter[]; timer: NodeJS.Timeout }
+  >();
+  /** Keys counted in the fill table's presence (held in memory or on disk). */
+  private readonly present = new Set<string>();
 
   constructor(options: {
     maxBytes: number;
     maxObjects: number;
     disk?: DiskStore;
     lockTimeoutMs: number;
+    fills?: FillTable;
   }) {
-    this.memory = createObjectStore(options.maxBytes, options.maxObjects);
+    this.fills = options.fills;
+    const notePresence = (key: string) => this.notePresence(key);
+    this.memory = createObjectStore(options.maxBytes, options.maxObjects, notePresence);
     this.disk = options.disk;
     this.lockTimeoutMs = options.lockTimeoutMs;
     this.fence = new PurgeFence(options.lockTimeoutMs);
+    if (this.fills !== undefined && this.disk !== undefined) {
+      this.disk.watchKeys(notePresence);
+      for (const key of this.disk.keys()) this.notePresence(key);
+    }
   }
 
   async lookup(key: string): Promise<CachedObject | undefined> {
     const inMemory = this.memory.get(key);
     if (inMemory !== undefined || this.disk === undefined) return inMemory;
     const fromDisk = await this.disk.get(key);
-    if (fromDisk !== undefined) this.memory.set(key, fromDisk);
+    if (fromDisk !== undefined) this.setInMemory(fromDisk);
     return fromDisk;
   }
 
@@ -94,7 +125,8 @@ export class SharedStore {
     const inMemory = this.memory.get(key);
     if (inMemory !== undefined && usableFor(inMemory, staleResponseTime))
       return { lead: false, object: inMemory };
-    if (this.disk === undefined || inMemory !== undefined) return this.lock(key, owner);
+    if (this.disk === undefined || inMemory !== undefined)
+      return this.lock(key, owner, staleResponseTime);
     return this.acquireFromDisk(this.disk, key, owner, staleResponseTime);
   }
 
@@ -106,26 +138,78 @@ export class SharedStore {
   ): Promise<AcquireResult> {
     const fromDisk = await disk.get(key);
     if (fromDisk !== undefined) {
-      this.memory.set(key, fromDisk);
+      this.setInMemory(fromDisk);
       if (usableFor(fromDisk, staleResponseTime)) return { lead: false, object: fromDisk };
     }
     // The read from disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
     if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
-    return this.lock(key, owner);
+    return this.lock(key, owner, staleResponseTime);
   }
 
-  private lock(key: string, owner: number): AcquireResult {
+  private lock(
+    key: string,
+    owner: number,
+    staleResponseTime: number | undefined,
+  ): AcquireResult | Promise<AcquireResult> {
+    let token = 0;
+    if (this.fills !== undefined) {
+      token = this.fills.token(owner);
+      if (!this.fills.take(key, token)) return this.waitForSlot(key, owner, staleResponseTime);
+    }
     const timer = setTimeout(() => this.finish(key, { lead: false }), this.lockTimeoutMs);
     timer.unref();
-    this.locks.set(key, { waiters: [], timer, owner });
+    this.locks.set(key, { waiters: [], timer, owner, token });
     return { lead: true };
+  }
+
+  /**
+   * The slot is held by a fill (a worker's own, of this key or one of the same hash): wait for its
+   * end. Past the lock timeout the waiters go to the origin themselves, as a lock's waiters do.
+   */
+  private waitForSlot(
+    key: string,
+    owner: number,
+    staleResponseTime: number | undefined,
+  ): Promise<AcquireResult> {
+    const fills = this.fills as FillTable;
+    const { slot } = fills.slotOf(key);
+    let entry = this.slotWaiters.get(slot);
+    if (entry === undefined) {
+      const timer = setTimeout(() => {
+        this.slotWaiters.delete(slot);
+        for (const waiter of entry?.waiters ?? []) waiter.resolve({ lead: false, waited: true });
+      }, this.lockTimeoutMs);
+      timer.unref();
+      entry = { waiters: [], timer };
+      this.slotWaiters.set(slot, entry);
+    }
+    const waiters = entry.waiters;
+    return new Promise((resolve) => waiters.push({ key, owner, staleResponseTime, resolve }));
+  }
+
+  /**
+   * A slot was freed after the fill of `key` ended with `result`: its waiters for that key get the
+   * result; waiters for other keys of the same slot try again.
+   */
+  private wakeSlot(slot: number, key: string | undefined, result: AcquireResult): void {
+    const entry = this.slotWaiters.get(slot);
+    if (entry === undefined) return;
+    this.slotWaiters.delete(slot);
+    clearTimeout(entry.timer);
+    for (const waiter of entry.waiters) {
+      if (waiter.key === key) waiter.resolve({ ...result, waited: true });
+      else waiter.resolve(this.acquire(waiter.key, waiter.owner, waiter.staleResponseTime));
+    }
   }
 
   /** Ends every fill lock a dead process held: its waiters go to the origin themselves. */
   releaseOwner(owner: number): void {
     for (const [key, lock] of [...this.locks])
       if (lock.owner === owner) this.finish(key, { lead: false });
+    // Slots it took itself: the keys are not known here, so their waiters try again.
+    for (const slot of this.fills?.freeOwner(owner) ?? [])
+      this.wakeSlot(slot, undefined, { lead: false });
   }
 
   /**
@@ -142,20 +226,36 @@ export class SharedStore {
     return true;
   }
 
-  store(object: CachedObject): void {
+  /** `token`: the fill-table token of a lock the worker took itself. */
+  store(object: CachedObject, token?: number): void {
     if (!this.fence.admit(object)) {
-      this.release(object.key);
+      this.release(object.key, false, token);
       return;
     }
     this.endRevalidation(object.key);
-    this.memory.set(object.key, object);
+    this.setInMemory(object);
     this.disk?.set(object).catch(() => {});
-    this.finish(object.key, { lead: false, object });
+    this.finish(object.key, { lead: false, object }, token);
   }
 
-  release(key: string, revalidation = false): void {
+  release(key: string, revalidation = false, token?: number): void {
     this.endRevalidation(key);
-    if (!revalidation) this.finish(key, { lead: false });
+    if (!revalidation) this.finish(key, { lead: false }, token);
+  }
+
+  private setInMemory(object: CachedObject): void {
+    this.memory.set(object.key, object);
+    this.notePresence(object.key);
+  }
+
+  /** Counts `key` in the fill table's presence while the memory or disk tier holds it. */
+  private notePresence(key: string): void {
+    if (this.fills === undefined) return;
+    const held = this.memory.peek(key) !== undefined || this.disk?.has(key) === true;
+    if (held === this.present.has(key)) return;
+    if (held) this.present.add(key);
+    else this.present.delete(key);
+    this.fills.countPresence(key, held ? 1 : -1);
   }
 
   private endRevalidation(key: string): void {
@@ -167,17 +267,23 @@ export class SharedStore {
 
   purge(purge: PurgeRequest, nowMs: number): number {
     this.fence.record(purge, nowMs);
-    const inMemory = purgeStore(this.memory, purge, nowMs);
+    const inMemory = purgeStore(this.memory, purge, nowMs, (key) => this.notePresence(key));
     const onDisk = this.disk?.purge(purge) ?? 0;
     return Math.max(inMemory, onDisk);
   }
 
-  private finish(key: string, result: AcquireResult): void {
+  private finish(key: string, result: AcquireResult, token?: number): void {
     const lock = this.locks.get(key);
-    if (lock === undefined) return;
-    this.locks.delete(key);
-    clearTimeout(lock.timer);
-    for (const waiter of lock.waiters) waiter({ ...result, waited: true });
+    let held = token;
+    if (lock !== undefined) {
+      this.locks.delete(key);
+      clearTimeout(lock.timer);
+      held = lock.token;
+      for (const waiter of lock.waiters) waiter({ ...result, waited: true });
+    }
+    if (this.fills === undefined || held === undefined || held === 0) return;
+    const slot = this.fills.free(key, held);
+    if (slot !== undefined) this.wakeSlot(slot, key, result);
   }
 }
 

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { FillTable, hashKey } from './fill-table.ts';
+
+describe('FillTable', () => {
+  it('gives a key one leader until its token frees the slot', () => {
+    const table = FillTable.create(1000);
+    const token = table.tryLead('GET http://a/x', 1);
+    expect(token).not.toBe(0);
+    expect(table.tryLead('GET http://a/x', 2)).toBe(0);
+    expect(table.tryLead('GET http://a/x', 1)).toBe(0);
+    expect(table.free('GET http://a/x', token + 256)).toBeUndefined();
+    expect(table.slotOf('GET http://a/x').held).toBe(true);
+    expect(table.free('GET http://a/x', token)).toBe(table.slotOf('GET http://a/x').slot);
+    expect(table.slotOf('GET http://a/x').held).toBe(false);
+    expect(table.tryLead('GET http://a/x', 2)).not.toBe(0);
+  });
+
+  it('refuses the fast lock while the shared store may hold the key', () => {
+    const table = FillTable.create(1000);
+    table.countPresence('GET http://a/y', 1);
+    expect(table.tryLead('GET http://a/y', 1)).toBe(0);
+    expect(table.slotOf('GET http://a/y').held).toBe(false);
+    table.countPresence('GET http://a/y', -1);
+    expect(table.tryLead('GET http://a/y', 1)).not.toBe(0);
+  });
+
+  it('tells the owner apart in tokens, and frees only a dead owner’s slots', () => {
+    const table = FillTable.create(1000);
+    const first = table.tryLead('GET http://a/1', 3);
+    const second = table.tryLead('GET http://a/2', 4);
+    expect(first & 0xff).toBe(3);
+    expect(second & 0xff).toBe(4);
+    expect(table.freeOwner(3)).toEqual([table.slotOf('GET http://a/1').slot]);
+    expect(table.slotOf('GET http://a/1').held).toBe(false);
+    expect(table.slotOf('GET http://a/2').held).toBe(true);
+  });
+
+  it('never hands out token 0, across sequence wrap-around', () => {
+    const table = FillTable.create(1000);
+    for (let i = 0; i < (1 << 23) + 10; i += 1) {
+      if (table.token(1) === 0) throw new Error(`token 0 after ${i}`);
+    }
+  });
+
+  it('hashes keys with FNV-1a', () => {
+    // Reference values of 32-bit FNV-1a.
+    expect(hashKey('')).toBe(0x811c9dc5);
+    expect(hashKey('a')).toBe(0xe40c292c);
+    expect(hashKey('foobar')).toBe(0xbf9cf968);
+  });
+
+  it('gives each key exactly one leader when threads race for the same keys', async () => {
+    const table = FillTable.create(10_000);
+    const keys = 20_000;
+    const threads = 4;
+    // Every thread loads the module, then blocks on `start` until all are ready: the loops overlap.
+    const start = new Int32Array(new SharedArrayBuffer(8));
+    const script = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.module).then(({ FillTable }) => {
+        const table = new FillTable(workerData.buffers);
+        const start = new Int32Array(workerData.start);
+        Atomics.add(start, 1, 1);
+        Atomics.wait(start, 0, 0);
+        const won = [];
+        for (let i = 0; i < workerData.keys; i++) {
+          if (table.tryLead('GET http://race/' + i, workerData.owner) !== 0) won.push(i);
+        }
+        parentPort.postMessage(won);
+      });
+    `;
+    const module = `file://${join(__dirname, 'fill-table.ts')}`;
+    const running = Promise.all(
+      Array.from(
+        { length: threads },
+        (_, i) =>
+          new Promise<number[]>((resolve, reject) => {
+            const worker = new Worker(script, {
+              eval: true,
+              workerData: {
+                module,
+                buffers: table.buffers,
+                keys,
+                owner: i + 1,
+                start: start.buffer,
+              },
+            });
+            worker.once('message', (won: number[]) => {
+              resolve(won);
+              void worker.terminate();
+            });
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    while (Atomics.load(start, 1) < threads) await new Promise((resolve) => setTimeout(resolve, 5));
+    Atomics.store(start, 0, 1);
+    Atomics.notify(start, 0);
+    const results = await running;
+    const winners = results.flat().sort((a, b) => a - b);
+    // Keys that share a lock slot with an earlier key lose to it: every key at most once, and
+    // every slot taken exactly once.
+    expect(new Set(winners).size).toBe(winners.length);
+    const slots = new Set<number>();
+    for (let i = 0; i < keys; i++) slots.add(table.slotOf(`GET http://race/${i}`).slot);
+    expect(winners.length).toBe(slots.size);
+    for (let i = 0; i < keys; i++) expect(table.slotOf(`GET http://race/${i}`).held).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+// What the fill table adds to the shared store: locks worker threads take themselves, which the
+// primary learns of only from their store or release, and the presence count that keeps workers
+// from fetching what the shared store holds.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiskStore } from './disk-store.ts';
+import { FillTable } from './fill-table.ts';
+import { objectFor } from './testing.ts';
+import { type AcquireResult, SharedStore } from './tiers.ts';
+
+const setup = (options: { maxObjects?: number; lockTimeoutMs?: number; disk?: DiskStore } = {}) => {
+  const fills = FillTable.create(1000);
+  const store = new SharedStore({
+    maxBytes: 1024 * 1024,
+    maxObjects: options.maxObjects ?? 100,
+    lockTimeoutMs: options.lockTimeoutMs ?? 60_000,
+    disk: options.disk,
+    fills,
+  });
+  return { fills, store };
+};
+
+/** Two keys whose fills share one lock slot. */
+function collidingKeys(fills: FillTable): [string, string] {
+  const seen = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const key = `GET http://a/c/${i}`;
+    const { slot } = fills.slotOf(key);
+    const other = seen.get(slot);
+    if (other !== undefined) return [other, key];
+    seen.set(slot, key);
+  }
+}
+
+describe('SharedStore with a fill table', () => {
+  it('makes the primary wait for a lock a worker took itself, and hands over its store', async () => {
+    const { fills, store } = setup();
+    const token = fills.tryLead('GET http://a/x', 1);
+    expect(token).not.toBe(0);
+    const waiter = store.acquire('GET http://a/x', 2);
+    expect(waiter).toBeInstanceOf(Promise);
+    store.store(objectFor('GET http://a/x'), token);
+    const answer = (await waiter) as AcquireResult;
+    expect(answer).toMatchObject({ lead: false, waited: true });
+    expect(answer.object?.key).toBe('GET http://a/x');
+    // Stored: workers now ask the primary (presence), which answers from memory.
+    expect(fills.slotOf('GET http://a/x').held).toBe(false);
+    expect(fills.tryLead('GET http://a/x', 1)).toBe(0);
+    expect((store.acquire('GET http://a/x', 1) as AcquireResult).object?.key).toBe(
+      'GET http://a/x',
+    );
+  });
+
+  it('sends the waiters to the origin themselves when a worker’s own fill is released', async () => {
+    const { fills, store } = setup();
+    const token = fills.tryLead('GET http://a/u', 1);
+    const waiter = store.acquire('GET http://a/u', 2);
+    store.release('GET http://a/u', false, token);
+    expect(await waiter).toEqual({ lead: false, waited: true });
+    // Not stored, not present: the next miss takes the lock itself again.
+    expect(fills.tryLead('GET http://a/u', 1)).not.toBe(0);
+  });
+
+  it('puts the locks it grants in the table, so a worker cannot lead beside them', () => {
+    const { fills, store } = setup();
+    expect(store.acquire('GET http://a/p', 1)).toEqual({ lead: true });
+    expect(fills.tryLead('GET http://a/p', 2)).toBe(0);
+    store.release('GET http://a/p');
+    expect(fills.tryLead('GET http://a/p', 2)).not.toBe(0);
+  });
+
+  it('lets a key that shares a slot with a fill try again once that fill ends', async () => {
+    const { fills, store } = setup();
+    const [first, second] = collidingKeys(fills);
+    const token = fills.tryLead(first, 1);
+    const waiter = store.acquire(second, 2);
+    expect(waiter).toBeInstanceOf(Promise);
+    store.store(objectFor(first), token);
+    // Not the other key's object: the lock of its own key, now that the slot is free.
+    expect(await waiter).toEqual({ lead: true });
+    expect(fills.tryLead(second, 1)).toBe(0);
+  });
+
+  it('frees the slots of a worker that died; their waiters try again', async () => {
+    const { fills, store } = setup();
+    fills.tryLead('GET http://a/dead', 4);
+    const waiter = store.acquire('GET http://a/dead', 5);
+    store.releaseOwner(4);
+    expect(await waiter).toEqual({ lead: true });
+  });
+
+  it('sends slot waiters to the origin themselves after the lock timeout', async () => {
+    const { fills, store } = setup({ lockTimeoutMs: 50 });
+    fills.tryLead('GET http://a/slow', 1);
+    expect(await store.acquire('GET http://a/slow', 2)).toEqual({ lead: false, waited: true });
+  });
+
+  it('frees a slot only with the token that holds it', async () => {
+    const { fills, store } = setup();
+    const token = fills.tryLead('GET http://a/t', 1);
+    store.release('GET http://a/t', false, token + 256);
+    expect(fills.slotOf('GET http://a/t').held).toBe(true);
+    store.release('GET http://a/t', false, token);
+    expect(fills.slotOf('GET http://a/t').held).toBe(false);
+  });
+
+  it('counts a key as present while memory or disk holds it: eviction and hard purge end it', async () => {
+    const { fills, store } = setup({ maxObjects: 2 });
+    for (const path of ['/1', '/2', '/3']) {
+      const key = `GET http://a${path}`;
+      store.store(objectFor(key, 'body', path), fills.tryLead(key, 1));
+    }
+    // /1 was evicted by /3 (two objects at most): a worker may fetch it again.
+    expect(fills.tryLead('GET http://a/2', 1)).toBe(0);
+    expect(fills.tryLead('GET http://a/1', 1)).not.toBe(0);
+    store.purge({ kind: 'url', values: ['/2'], mode: 'hard', site: 'site' }, Date.now());
+    expect(store.memory.peek('GET http://a/2')).toBeUndefined();
+    expect(fills.tryLead('GET http://a/2', 1)).not.toBe(0);
+    // A soft purge keeps the object (stale): still present.
+    store.purge({ kind: 'all', values: [], mode: 'soft', site: 'site' }, Date.now());
+    expect(fills.tryLead('GET http://a/3', 1)).toBe(0);
+  });
+
+  it('counts what the disk tier holds from the start, and what it holds after memory evicts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edgeplane-fills-'));
+    try {
+      const before = new DiskStore(dir, 1024 * 1024);
+      await before.load();
+      await before.set(objectFor('GET http://a/kept'));
+      const disk = new DiskStore(dir, 1024 * 1024);
+      await disk.load();
+      const { fills, store } = setup({ maxObjects: 1, disk });
+      expect(fills.tryLead('GET http://a/kept', 1)).toBe(0);
+      store.store(objectFor('GET http://a/one'), fills.tryLead('GET http://a/one', 1));
+      store.store(objectFor('GET http://a/two'), fills.tryLead('GET http://a/two', 1));
+      await disk.settled();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // /one left memory but is on disk: still present.
+      expect(store.memory.peek('GET http://a/one')).toBeUndefined();
+      expect(disk.has('GET http://a/one')).toBe(true);
+      expect(fills.tryLead('GET http://a/one', 1)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
