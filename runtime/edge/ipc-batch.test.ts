@@ -37,4 +37,19 @@ describe('batchedSender', () => {
     ]);
     expect(unbatched(written[1] as Message)).toEqual([{ edgeplane: 'n', n: 2 }]);
   });
+
+  it('hands over the transfer lists of every message in the batch, in order', async () => {
+    const written: ArrayBuffer[][] = [];
+    const send = batchedSender<Message>((_message, transfer) => written.push(transfer));
+    const first = new ArrayBuffer(1);
+    const second = new ArrayBuffer(2);
+    send({ edgeplane: 'n', n: 1 }, [first]);
+    send({ edgeplane: 'n', n: 2 });
+    send({ edgeplane: 'n', n: 3 }, [second]);
+    await nextTurn();
+    send({ edgeplane: 'n', n: 4 });
+    await nextTurn();
+    expect(written).toEqual([[first, second], []]);
+    expect(written[0]?.[0]).toBe(first);
+  });
 });

@@ -1,7 +1,6 @@
-// IPC between the edge's primary and its workers, sent once per event-loop turn: under load a
-// worker answers many requests per turn, and each node:cluster message costs a serialisation, a
-// pipe write and, on the other side, a wake-up and a parse. A CPU profile of misses showed the
-// pipe writes alone (writeBuffer) as the hottest native function. Messages keep their order,
+// Messages between the edge's primary and its worker threads, sent once per event-loop turn: under
+// load a worker answers many requests per turn, and each postMessage costs a serialisation, a
+// wake-up of the other thread and a parse there. Messages keep their order,
 // so a purge acknowledgement still follows the purge it answers.
 
 export interface Batch<M> {
@@ -11,18 +10,24 @@ export interface Batch<M> {
 
 /**
  * Queues messages and hands them to `write` at the end of the current turn (setImmediate): one
- * message as it is, several as a `batch`.
+ * message as it is, several as a `batch`, with the ArrayBuffers to transfer (move, not copy) of all.
  */
-export function batchedSender<M>(write: (message: M | Batch<M>) => void): (message: M) => void {
+export function batchedSender<M>(
+  write: (message: M | Batch<M>, transfer: ArrayBuffer[]) => void,
+): (message: M, transfer?: readonly ArrayBuffer[]) => void {
   let queue: M[] = [];
+  let transfers: ArrayBuffer[] = [];
   const flush = () => {
     const messages = queue;
+    const transfer = transfers;
     queue = [];
-    if (messages.length === 1) write(messages[0] as M);
-    else if (messages.length > 1) write({ edgeplane: 'batch', messages });
+    transfers = [];
+    if (messages.length === 1) write(messages[0] as M, transfer);
+    else if (messages.length > 1) write({ edgeplane: 'batch', messages }, transfer);
   };
-  return (message) => {
+  return (message, transfer) => {
     queue.push(message);
+    if (transfer !== undefined) transfers.push(...transfer);
     if (queue.length === 1) setImmediate(flush);
   };
 }

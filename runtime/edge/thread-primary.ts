@@ -19,19 +19,21 @@ import { batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
+import type { CachedObject } from './store/entry.ts';
 import { FillTable, maxOwner } from './store/fill-table.ts';
 import { type AcquireResult, SharedStore } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
-  forTransfer,
-  fromTransfer,
   isEdgeMessage,
   type PrimaryToWorker,
+  packObject,
+  unpackObject,
   type WorkerToPrimary,
 } from './thread-protocol.ts';
 import { type EdgeStartOptions, listen, type RunningEdgeHandle } from './traffic.ts';
 
 const askTimeoutMs = 5000;
+type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 /** How long a stopping worker may take to close its connections before it is terminated. */
 const stopTimeoutMs = 10_000;
 
@@ -102,14 +104,22 @@ export async function startThreadPrimary(
     { expect: Set<number>; results: unknown[]; done: (results: unknown[]) => void }
   >();
 
-  const senders = new Map<number, (message: PrimaryToWorker) => void>();
-  const send = (index: number, message: PrimaryToWorker) => {
+  const senders = new Map<number, (message: PrimaryToWorker, transfer?: ArrayBuffer[]) => void>();
+  const send = (index: number, message: PrimaryToWorker, transfer?: ArrayBuffer[]) => {
     let sender = senders.get(index);
     if (sender === undefined) {
-      sender = batchedSender<PrimaryToWorker>((batch) => threads.get(index)?.postMessage(batch));
+      sender = batchedSender<PrimaryToWorker>((batch, moved) =>
+        threads.get(index)?.postMessage(batch, moved),
+      );
       senders.set(index, sender);
     }
-    sender(message);
+    sender(message, transfer);
+  };
+  /** A reply carrying an object: packed and moved to the worker. */
+  const sendObject = (index: number, reply: Reply, object: CachedObject | undefined) => {
+    if (object === undefined) return send(index, reply);
+    const packed = packObject(object);
+    send(index, { ...reply, object: packed }, [packed]);
   };
 
   /** Sends a message to every worker and collects one answer from each (dead ones are skipped). */
@@ -166,23 +176,17 @@ export async function startThreadPrimary(
   const receive = (worker: number, message: WorkerToPrimary) => {
     switch (message.edgeplane) {
       case 'lookup':
-        void store.lookup(message.key).then((object) =>
-          send(worker, {
-            edgeplane: 'reply',
-            id: message.id,
-            object: object && forTransfer(object),
-          }),
-        );
+        void store
+          .lookup(message.key)
+          .then((object) => sendObject(worker, { edgeplane: 'reply', id: message.id }, object));
         return;
       case 'acquire': {
         const reply = (result: AcquireResult) =>
-          send(worker, {
-            edgeplane: 'reply',
-            id: message.id,
-            lead: result.lead,
-            waited: result.waited,
-            object: result.object && forTransfer(result.object),
-          });
+          sendObject(
+            worker,
+            { edgeplane: 'reply', id: message.id, lead: result.lead, waited: result.waited },
+            result.object,
+          );
         const result = store.acquire(message.key, worker, message.staleResponseTime);
         if (result instanceof Promise) void result.then(reply);
         else reply(result);
@@ -196,7 +200,7 @@ export async function startThreadPrimary(
         });
         return;
       case 'store':
-        store.store(fromTransfer(message.object), message.token);
+        store.store(unpackObject(message.object), message.token);
         return;
       case 'release':
         store.release(message.key, message.revalidation, message.token);

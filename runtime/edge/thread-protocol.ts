@@ -1,10 +1,11 @@
 // Messages between the primary (the main thread) and the traffic worker threads, over each
-// worker's MessagePort (structured clone: Buffers travel as bytes, not JSON).
+// worker's MessagePort (structured clone; cached objects travel packed, see PackedObject).
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Site } from '../lib/site.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { FillTableBuffers } from './store/fill-table.ts';
+import { decodeObject, encodeObject } from './store/object-codec.ts';
 import type { SiteUsage } from './usage.ts';
 
 export type WorkerToPrimary =
@@ -12,7 +13,7 @@ export type WorkerToPrimary =
   | { edgeplane: 'acquire'; id: number; key: string; staleResponseTime?: number }
   | { edgeplane: 'claim'; id: number; key: string; staleResponseTime: number }
   /** `token`: the fill-table slot the worker took for this fill itself (store/fill-table.ts). */
-  | { edgeplane: 'store'; object: CachedObject; token?: number }
+  | { edgeplane: 'store'; object: PackedObject; token?: number }
   | { edgeplane: 'release'; key: string; revalidation: boolean; token?: number }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
@@ -32,7 +33,7 @@ export type PrimaryToWorker =
   | {
       edgeplane: 'reply';
       id: number;
-      object?: CachedObject;
+      object?: PackedObject;
       lead?: boolean;
       waited?: boolean;
       count?: number;
@@ -48,14 +49,20 @@ export function isEdgeMessage(message: unknown): message is { edgeplane: string 
   return typeof message === 'object' && message !== null && 'edgeplane' in message;
 }
 
-/** An object as it goes over IPC: no derived data (wire headers, compressed copies). */
-export function forTransfer(object: CachedObject): CachedObject {
-  return {
-    ...object,
-    variants: object.variants.map(
-      ({ wire: _wire, compressed: _compressed, ...variant }) => variant,
-    ),
-  };
+/**
+ * An object as it travels between threads: one ArrayBuffer of exactly its size (object-codec.ts),
+ * transferred (moved), not cloned. Cloning a Buffer copies its whole backing ArrayBuffer, which
+ * for a body read from a socket or Node's buffer pool is 8-64 KiB for a 1 KB object, copied per
+ * message and then held by the receiver for as long as it keeps the object.
+ */
+export type PackedObject = ArrayBuffer;
+
+export function packObject(object: CachedObject): PackedObject {
+  return encodeObject(object, true).buffer as ArrayBuffer;
+}
+
+export function unpackObject(packed: PackedObject): CachedObject {
+  return decodeObject(Buffer.from(packed));
 }
 
 /** What the primary gives each worker thread to start with (`workerData`). */
@@ -75,14 +82,4 @@ export function isEdgeWorkerData(data: unknown): data is EdgeWorkerData {
     data !== null &&
     (data as { edgeplane?: unknown }).edgeplane === 'edge-worker'
   );
-}
-
-/** Structured clone turns Buffers into Uint8Arrays; views over the same memory make them Buffers again. */
-export function fromTransfer(object: CachedObject): CachedObject {
-  for (const variant of object.variants) {
-    const body = variant.body as Uint8Array;
-    if (!Buffer.isBuffer(body))
-      variant.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  }
-  return object;
 }

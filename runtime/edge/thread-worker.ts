@@ -13,10 +13,10 @@ import { FillTable } from './store/fill-table.ts';
 import type { AcquireResult, SharedTier } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
-  forTransfer,
-  fromTransfer,
   isEdgeMessage,
   type PrimaryToWorker,
+  packObject,
+  unpackObject,
   type WorkerToPrimary,
 } from './thread-protocol.ts';
 import { createTrafficProcess, listen } from './traffic.ts';
@@ -34,13 +34,17 @@ export class ThreadTier implements SharedTier {
   readonly shared = true;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
-  private readonly send: (message: WorkerToPrimary) => void;
+  private readonly send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void;
   private readonly fills: FillTable | undefined;
   private readonly owner: number;
   /** Tokens of the locks this worker took itself, by key, until their store or release. */
   private readonly tokens = new Map<string, number>();
 
-  constructor(send: (message: WorkerToPrimary) => void, fills?: FillTable, owner = 0) {
+  constructor(
+    send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void,
+    fills?: FillTable,
+    owner = 0,
+  ) {
     this.send = send;
     this.fills = fills;
     this.owner = owner;
@@ -64,7 +68,7 @@ export class ThreadTier implements SharedTier {
 
   async lookup(key: string): Promise<CachedObject | undefined> {
     const reply = await this.ask((id) => ({ edgeplane: 'lookup', id, key }));
-    return reply.object === undefined ? undefined : fromTransfer(reply.object);
+    return reply.object === undefined ? undefined : unpackObject(reply.object);
   }
   async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
     if (staleResponseTime === undefined && this.fills !== undefined) {
@@ -77,18 +81,15 @@ export class ThreadTier implements SharedTier {
     const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key, staleResponseTime }));
     return reply.object === undefined
       ? { lead: reply.lead === true }
-      : { lead: false, object: fromTransfer(reply.object), waited: reply.waited === true };
+      : { lead: false, object: unpackObject(reply.object), waited: reply.waited === true };
   }
   async claimRevalidation(key: string, staleResponseTime: number): Promise<boolean> {
     const reply = await this.ask((id) => ({ edgeplane: 'claim', id, key, staleResponseTime }));
     return reply.lead === true;
   }
   store(object: CachedObject): void {
-    this.send({
-      edgeplane: 'store',
-      object: forTransfer(object),
-      token: this.takeToken(object.key),
-    });
+    const packed = packObject(object);
+    this.send({ edgeplane: 'store', object: packed, token: this.takeToken(object.key) }, [packed]);
   }
   release(key: string, revalidation = false): void {
     const token = revalidation ? undefined : this.takeToken(key);
@@ -118,7 +119,9 @@ export async function startThreadWorker(
 ): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('startThreadWorker runs in a worker thread');
-  const send = batchedSender<WorkerToPrimary>((message) => port.postMessage(message));
+  const send = batchedSender<WorkerToPrimary>((message, transfer) =>
+    port.postMessage(message, transfer),
+  );
   const tier = new ThreadTier(send, new FillTable(data.fills), data.index);
   const registry = new Registry();
   const traffic = await createTrafficProcess({

@@ -1,13 +1,13 @@
 // The optional disk tier: one file per cached object under EDGEPLANE_CACHE_DISK_PATH, bounded by
 // bytes with LRU eviction, and rebuilt from the files at start so the cache survives a restart.
-// File layout: 4-byte big-endian length of a JSON header, the header (key, site, path, Vary,
-// variants' metadata with body lengths), then the variant bodies back to back.
+// File layout: object-codec.ts.
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PurgeRequest } from '../purge.ts';
 import { purgeMatches } from '../purge.ts';
 import type { CachedObject, StoredVariant } from './entry.ts';
+import { decodeObject, encodeObject, type ObjectHeader } from './object-codec.ts';
 
 interface DiskIndexEntry {
   file: string;
@@ -15,16 +15,6 @@ interface DiskIndexEntry {
   siteId: string;
   path: string;
   tags: string[];
-}
-
-interface FileHeader {
-  key: string;
-  siteId: string;
-  path: string;
-  vary: string[];
-  variants: (Omit<StoredVariant, 'body' | 'wire' | 'compressed' | 'fast'> & {
-    bodyLength: number;
-  })[];
 }
 
 const suffix = '.obj';
@@ -113,7 +103,7 @@ export class DiskStore {
     this.index.delete(key);
     this.index.set(key, entry);
     try {
-      return decode(await readFile(entry.file));
+      return decodeObject(await readFile(entry.file));
     } catch {
       this.remove(key);
       return undefined;
@@ -121,7 +111,7 @@ export class DiskStore {
   }
 
   async set(object: CachedObject): Promise<void> {
-    const data = encode(object);
+    const data = encodeObject(object, false);
     if (data.length > this.maxBytes) return;
     const file = join(
       this.directory,
@@ -214,38 +204,7 @@ export class DiskStore {
   }
 }
 
-function encode(object: CachedObject): Buffer {
-  const header: FileHeader = {
-    key: object.key,
-    siteId: object.siteId,
-    path: object.path,
-    vary: [...object.vary],
-    variants: object.variants.map(
-      ({ body, wire: _wire, compressed: _compressed, fast: _fast, ...meta }) => ({
-        ...meta,
-        bodyLength: body.length,
-      }),
-    ),
-  };
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(json.length);
-  return Buffer.concat([length, json, ...object.variants.map((variant) => variant.body)]);
-}
-
-function decode(data: Buffer): CachedObject {
-  const length = data.readUInt32BE(0);
-  const header = JSON.parse(data.subarray(4, 4 + length).toString('utf8')) as FileHeader;
-  let offset = 4 + length;
-  const variants: StoredVariant[] = header.variants.map(({ bodyLength, ...meta }) => {
-    const body = data.subarray(offset, offset + bodyLength);
-    offset += bodyLength;
-    return { ...meta, body };
-  });
-  return { key: header.key, siteId: header.siteId, path: header.path, vary: header.vary, variants };
-}
-
-async function readHeader(file: string): Promise<FileHeader> {
+async function readHeader(file: string): Promise<ObjectHeader> {
   const handle = await open(file, 'r');
   try {
     const lengthBytes = Buffer.alloc(4);
@@ -253,7 +212,7 @@ async function readHeader(file: string): Promise<FileHeader> {
     const length = lengthBytes.readUInt32BE(0);
     const json = Buffer.alloc(length);
     await handle.read(json, 0, length, 4);
-    return JSON.parse(json.toString('utf8')) as FileHeader;
+    return JSON.parse(json.toString('utf8')) as ObjectHeader;
   } finally {
     await handle.close();
   }
