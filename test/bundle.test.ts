@@ -106,7 +106,8 @@ describe('runtime bundle', () => {
         EDGEPLANE_LISTEN_ADDRESS: '127.0.0.1',
         EDGEPLANE_TRAFFIC_PORT: String(trafficPort),
         EDGEPLANE_MANAGEMENT_PORT: String(managementPort),
-        EDGEPLANE_EDGE_WORKERS: '1',
+        // Worker threads run the bundle again (its own path), as the image's default does.
+        EDGEPLANE_EDGE_WORKERS: '2',
         EDGEPLANE_REQUEST_LOG: 'off',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
