@@ -1,7 +1,8 @@
-// The primary of the multi-threaded edge: the main thread. Worker threads serve traffic, each on its
-// own SO_REUSEPORT socket with a small hot memory tier; the primary owns the shared store (memory
-// tier + disk tier), the fill locks that collapse misses across workers, the management port, and
-// purge fan-out. So the hit ratio is not split N ways (an object fetched by one worker is a hit in
+// The primary of the multi-threaded edge: the main thread. It owns the shared store (memory tier +
+// disk tier), the fill locks that collapse misses across threads, the management port and purge
+// fan-out, and serves traffic itself as worker 1 straight from the shared store. Worker threads
+// 2..N serve traffic too, each with a small hot memory tier; every traffic thread listens on the
+// same port with SO_REUSEPORT. So the hit ratio is not split N ways (an object fetched by one worker is a hit in
 // all) and a purge reaches every worker before it is acknowledged.
 import { createServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -21,7 +22,7 @@ import { normalisePurge, type PurgeRequest } from './purge.ts';
 import { DiskStore } from './store/disk-store.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable, maxOwner } from './store/fill-table.ts';
-import { type AcquireResult, SharedStore } from './store/tiers.ts';
+import { type AcquireResult, PrimaryThreadTier, SharedStore } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
   isEdgeMessage,
@@ -30,9 +31,18 @@ import {
   unpackObject,
   type WorkerToPrimary,
 } from './thread-protocol.ts';
-import { type EdgeStartOptions, listen, type RunningEdgeHandle } from './traffic.ts';
+import {
+  createTrafficProcess,
+  type EdgeStartOptions,
+  listen,
+  type RunningEdgeHandle,
+} from './traffic.ts';
 
 const askTimeoutMs = 5000;
+/** The main thread's index among the traffic threads; worker threads are 2..workers. */
+const primaryWorker = 1;
+/** How often the main thread's traffic hands its usage counts on (as workers do). */
+const usageReportMs = 1000;
 type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 /** How long a stopping worker may take to close its connections before it is terminated. */
 const stopTimeoutMs = 10_000;
@@ -44,7 +54,7 @@ export interface ThreadPrimaryOptions extends EdgeStartOptions {
 
 /** The running primary; `workers` is for tests that end a thread the way a crash would. */
 export interface ThreadPrimaryHandle extends RunningEdgeHandle {
-  /** The running worker threads by index (1..workers). */
+  /** The running worker threads by index (2..workers; 1 is the main thread). */
   workers(): ReadonlyMap<number, Worker>;
 }
 
@@ -57,7 +67,7 @@ export async function startThreadPrimary(
   const workerEntry = options.workerEntry ?? process.argv[1];
   if (workerEntry === undefined) throw new Error('the edge primary needs its entry script');
   const trafficPort = config.trafficPort === 0 ? await freePort(config.host) : config.trafficPort;
-  // The primary serves no traffic; it needs the sites to put URL purges in key form, and hands
+  // The primary needs the sites for its own traffic and to put URL purges in key form, and hands
   // them to workers that do not read a sites file (an edge following the origin).
   let siteTable = new SiteTable([]);
   const sitesMessage = (): PrimaryToWorker => ({
@@ -93,7 +103,7 @@ export async function startThreadPrimary(
         : { bytes: disk.bytes, objects: disk.objects, evictions: disk.evictions },
   }));
 
-  /** Running worker threads by index (1..workers). */
+  /** Running worker threads by index (2..workers). */
   const threads = new Map<number, Worker>();
   /** Workers that listen and have their sites (see the 'serving' message). */
   const serving = new Set<number>();
@@ -172,6 +182,26 @@ export async function startThreadPrimary(
     }) ?? (() => {});
   const loaded = await sites.load();
   if (!changed) siteTable = new SiteTable(loaded);
+
+  // The main thread serves traffic too, as worker 1: its memory tier is the shared store's, and
+  // its misses take locks and store by plain calls, with no message.
+  const traffic = await createTrafficProcess({
+    config,
+    sites,
+    tier: () => new PrimaryThreadTier(store, primaryWorker, (purge) => purgeEverywhere(purge)),
+    memoryBytes: config.memoryBytes,
+    memory: { store: store.memory, fence: store.fence },
+    registry,
+    logger: logger.child({ worker: primaryWorker }),
+    countUsage: options.onUsage !== undefined,
+  });
+  const reportUsage = () => {
+    const counted = traffic.usage?.take() ?? [];
+    if (counted.length > 0) options.onUsage?.(counted);
+  };
+  const usageTimer = setInterval(reportUsage, usageReportMs);
+  usageTimer.unref();
+  await listen(traffic.server, trafficPort, config.host, true);
 
   const receive = (worker: number, message: WorkerToPrimary) => {
     switch (message.edgeplane) {
@@ -261,10 +291,10 @@ export async function startThreadPrimary(
       start(index);
     });
   };
-  for (let index = 1; index <= config.workers; index++) start(index);
+  for (let index = primaryWorker + 1; index <= config.workers; index++) start(index);
 
   const management = createManagementServer({
-    ready: () => !stopping && serving.size >= config.workers && (sites.ready ?? true),
+    ready: () => !stopping && serving.size >= config.workers - 1 && (sites.ready ?? true),
     metrics: async () => {
       gauges.refresh();
       const fromWorkers = (await askAll((id) => ({
@@ -308,6 +338,9 @@ export async function startThreadPrimary(
             }),
         ),
       );
+      clearInterval(usageTimer);
+      await traffic.close();
+      reportUsage();
       await new Promise<void>((resolve) => {
         management.close(() => resolve());
         management.closeAllConnections();

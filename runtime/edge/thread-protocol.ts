@@ -68,7 +68,7 @@ export function unpackObject(packed: PackedObject): CachedObject {
 /** What the primary gives each worker thread to start with (`workerData`). */
 export interface EdgeWorkerData {
   edgeplane: 'edge-worker';
-  /** 1..workers; a replacement takes the index of the thread it replaces. */
+  /** 2..workers (1 is the main thread); a replacement takes the index of the thread it replaces. */
   index: number;
   /** The traffic port every worker listens on (SO_REUSEPORT), fixed by the primary. */
   trafficPort: number;

@@ -11,6 +11,8 @@ import { createObserver } from './observe.ts';
 import type { PurgeRequest } from './purge.ts';
 import { RequestKeys } from './request-keys.ts';
 import { createObjectStore, purgeStore } from './store/edge-cache.ts';
+import type { CachedObject } from './store/entry.ts';
+import type { MemoryStore } from './store/memory-store.ts';
 import { PurgeFence } from './store/purge-fence.ts';
 import type { SharedTier } from './store/tiers.ts';
 import { createTrafficServer } from './traffic-server.ts';
@@ -34,6 +36,8 @@ export async function createTrafficProcess(options: {
   /** The shared tier; given the process's own purge function for the single-process case. */
   tier: (purgeLocal: (purge: PurgeRequest) => number) => SharedTier;
   memoryBytes: number;
+  /** The memory tier and purge fence to use instead of new ones (the primary thread's traffic). */
+  memory?: { store: MemoryStore<CachedObject>; fence: PurgeFence };
   registry: Registry;
   logger: Logger;
   /** Count usage per site (an edge that reports to the origin). */
@@ -47,8 +51,10 @@ export async function createTrafficProcess(options: {
     'edgeOriginDuration',
     'edgeOriginErrors',
   ]);
-  const memory = createObjectStore(options.memoryBytes, config.maxObjects);
-  const fence = new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs);
+  const memory = options.memory?.store ?? createObjectStore(options.memoryBytes, config.maxObjects);
+  const fence =
+    options.memory?.fence ??
+    new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs);
   const purgeLocal = (purge: PurgeRequest) => {
     const now = Date.now();
     fence.record(purge, now);

@@ -173,9 +173,9 @@ describe('an edge following the origin', () => {
       });
       edges.push(edge);
       await waitReady(edge);
-      edge.terminateWorker(1);
+      edge.terminateWorker(2);
       await until('a new worker', () =>
-        edge.output().includes('"worker":1,"code":1,"msg":"edge worker exited; starting another"'),
+        edge.output().includes('"worker":2,"code":1,"msg":"edge worker exited; starting another"'),
       );
       await waitReady(edge);
       // Every connection, whichever worker takes it, knows the site.

@@ -76,7 +76,7 @@ describe('a worker thread that dies', () => {
   it('is replaced, and the edge keeps serving from the shared store', async () => {
     for (let i = 0; i < 40; i++) await getOnNewConnection(trafficUrl, '/survivor', host);
     expect(await answeringWorkers('/survivor', 'hit')).toEqual(new Set([1, 2]));
-    driver.stdin?.write('terminate 1\n');
+    driver.stdin?.write('terminate 2\n');
     let replaced = false;
     for (let i = 0; i < 100 && !replaced; i++) {
       await sleep(100);
@@ -84,7 +84,7 @@ describe('a worker thread that dies', () => {
       replaced = ready?.status === 200 && output.includes('edge worker exited; starting another');
     }
     expect(replaced).toBe(true);
-    expect(output).toMatch(/"worker":1,"code":1,"msg":"edge worker exited; starting another"/);
+    expect(output).toMatch(/"worker":2,"code":1,"msg":"edge worker exited; starting another"/);
     const replies = [];
     for (let i = 0; i < 20; i++)
       replies.push(await getOnNewConnection(trafficUrl, '/survivor', host));

@@ -72,7 +72,8 @@ export class SharedStore {
   >();
   private readonly lockTimeoutMs: number;
   private readonly revalidations = new Map<string, NodeJS.Timeout>();
-  private readonly fence: PurgeFence;
+  /** Purges against fills in flight; also the fence of the primary thread's own traffic. */
+  readonly fence: PurgeFence;
   private readonly fills: FillTable | undefined;
   private readonly slotWaiters = new Map<
     number,
@@ -284,6 +285,49 @@ export class SharedStore {
     if (this.fills === undefined || held === undefined || held === 0) return;
     const slot = this.fills.free(key, held);
     if (slot !== undefined) this.wakeSlot(slot, key, result);
+  }
+}
+
+/**
+ * The primary thread's own traffic: its memory tier is the shared store's, and the store's locks,
+ * disk tier and purges are reached by plain calls, with no message.
+ */
+export class PrimaryThreadTier implements SharedTier {
+  readonly shared = true;
+  private readonly sharedStore: SharedStore;
+  private readonly owner: number;
+  private readonly purgeAll: (purge: PurgeRequest) => Promise<number>;
+
+  constructor(
+    sharedStore: SharedStore,
+    owner: number,
+    purgeAll: (purge: PurgeRequest) => Promise<number>,
+  ) {
+    this.sharedStore = sharedStore;
+    this.owner = owner;
+    this.purgeAll = purgeAll;
+  }
+
+  lookup(key: string): Promise<CachedObject | undefined> {
+    return this.sharedStore.lookup(key);
+  }
+  async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
+    return this.sharedStore.acquire(key, this.owner, staleResponseTime);
+  }
+  async claimRevalidation(key: string, staleResponseTime: number): Promise<boolean> {
+    return this.sharedStore.claimRevalidation(key, staleResponseTime);
+  }
+  store(object: CachedObject): void {
+    this.sharedStore.store(object);
+  }
+  release(key: string, revalidation = false): void {
+    this.sharedStore.release(key, revalidation);
+  }
+  purgeEverywhere(purge: PurgeRequest): Promise<number> {
+    return this.purgeAll(purge);
+  }
+  stats() {
+    return {};
   }
 }
 
