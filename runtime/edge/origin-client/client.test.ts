@@ -662,6 +662,61 @@ describe('failures', () => {
     expect((await readAll(response.body)).length).toBe(body.length);
   });
 
+  // Timeouts are checked by the pool's sweep against the last read or write (pool.ts): these
+  // hold the sweep to what the socket timers did.
+  it('an origin trickling body chunks within the idle limit is read whole', async () => {
+    await client.close();
+    client = testClient({ idleTimeoutMs: 100 });
+    const origin = await rawOrigin(({ socket }) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\n');
+      let sent = 0;
+      const trickle = setInterval(() => {
+        socket.write('x');
+        if (++sent === 8) clearInterval(trickle);
+      }, 40);
+    });
+    // 8 chunks 40 ms apart: 320 ms in all, more than the limit, but never 100 ms without a read.
+    expect(await text(get(origin, '/'))).toBe('xxxxxxxx');
+  });
+
+  it('an origin that stalls mid-body after the reader paused and resumed still times out', async () => {
+    await client.close();
+    client = testClient({ idleTimeoutMs: 100 });
+    const half = Buffer.alloc(1024 * 1024, 1);
+    const origin = await rawOrigin(({ socket }) => {
+      socket.write(
+        Buffer.concat([
+          Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${half.length * 2}\r\n\r\n`),
+          half,
+        ]),
+      ); // then nothing
+    });
+    const response = await get(origin, '/');
+    // Held past the high-water mark for 3 idle limits: no timeout while the reader holds it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let read = 0;
+    const error = await (async () => {
+      for await (const chunk of response.body) read += chunk.length;
+    })().catch((reason: unknown) => reason);
+    expect(read).toBe(half.length);
+    expect((error as UpstreamError).failure).toBe('timeout');
+  });
+
+  it('an idle pooled socket is closed after keepAliveMs, and the sweep stops with it', async () => {
+    await client.close();
+    client = testClient({ keepAliveMs: 200 });
+    const origin = await scripted({ '': ok });
+    expect(await text(get(origin, '/'))).toBe('ok');
+    const pool = client.pool(origin.origin);
+    expect(pool?.size).toBe(1);
+    expect(pool?.sweeping).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(pool?.size).toBe(0);
+    expect(pool?.sweeping).toBe(false);
+    expect(await text(get(origin, '/'))).toBe('ok');
+    expect(origin.connections).toBe(2);
+  });
+
   it('close() fails running and queued requests with reset and ends every socket', async () => {
     await client.close();
     client = testClient({ connectionsPerOrigin: 1 });
