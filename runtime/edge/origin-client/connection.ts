@@ -18,7 +18,7 @@ import {
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { type BodyFraming, responseFraming } from './framing.ts';
 import type { SerialisedRequest } from './request-head.ts';
-import { fieldRecord, MalformedResponseError, ResponseHeadScanner } from './response-head.ts';
+import { MalformedResponseError, ResponseHeadScanner } from './response-head.ts';
 
 export interface PendingExchange {
   request: UpstreamRequest;
@@ -334,7 +334,7 @@ export class OriginConnection {
     const exchange = this.exchange as PendingExchange;
     if (head.status < 200) {
       if (head.status === 101) throw new MalformedResponseError('101 without an upgrade request');
-      exchange.request.onInterim?.(head.status, fieldRecord(head.fields));
+      exchange.request.onInterim?.(head.status, head.headers);
       return scanned.next;
     }
     const framing = responseFraming(head, this.method);
@@ -352,7 +352,7 @@ export class OriginConnection {
     this.body = body;
     this.phase = 'body';
     this.limit(this.settings.idleTimeoutMs);
-    exchange.resolve({ status: head.status, headers: fieldRecord(head.fields), body });
+    exchange.resolve({ status: head.status, headers: head.headers, body });
     if (framing.body.kind === 'none') {
       this.completeResponse(scanned.next, chunk.length);
     } else if (framing.body.kind === 'length') {
