@@ -57,6 +57,13 @@ export const discardLimit = 256 * 1024;
 /** Subtracted from the origin's Keep-Alive timeout, as undici does, so we close first. */
 const keepAliveMarginMs = 2000;
 
+/**
+ * Every origin socket of the process reads into this one buffer (net's `onread`), instead of a new
+ * Buffer per read pushed through a Readable: reads are handled synchronously, and what outlives
+ * a read (body chunks, a partial head) is copied out of it.
+ */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** Methods nginx does not resend on another connection (proxy_next_upstream, non_idempotent). */
 const nonIdempotent = new Set(['POST', 'PATCH', 'LOCK']);
 
@@ -127,7 +134,17 @@ export class OriginConnection {
   constructor(owner: ConnectionOwner, settings: ConnectionSettings) {
     this.owner = owner;
     this.settings = settings;
-    const socket = connect({ host: settings.host, port: settings.port });
+    const socket = connect({
+      host: settings.host,
+      port: settings.port,
+      onread: {
+        buffer: readBuffer,
+        callback: (bytes: number, buffer: Uint8Array) => {
+          this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          return true; // keep reading; a paused body pauses the socket itself
+        },
+      },
+    });
     this.socket = socket;
     socket.setNoDelay(true);
     this.timeoutMs = settings.connectTimeoutMs;
@@ -135,7 +152,6 @@ export class OriginConnection {
       this.connected = true;
       if (this.phase === 'head') this.limit(this.settings.firstByteTimeoutMs);
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('error', (error) => this.onError(error));
     socket.on('close', () => this.onClose());
@@ -392,7 +408,7 @@ export class OriginConnection {
       if (this.discarded > discardLimit) this.abandon();
       return;
     }
-    body.push(data);
+    body.push(Buffer.from(data)); // a copy: `data` is a view of the shared read buffer
   }
 
   /** The response was read whole; `next` < `end` means the origin sent more than one response. */

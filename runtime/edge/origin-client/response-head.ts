@@ -78,7 +78,8 @@ export class ResponseHeadScanner {
     if (end < 0) {
       if (data.length > this.limits.maxHeadBytes)
         throw new MalformedResponseError('head too large');
-      this.pending = data === chunk ? Buffer.from(data) : data;
+      // A copy unless `data` is already one (a concat): the chunk's memory is reused by the next read.
+      this.pending = before === 0 ? Buffer.from(data) : data;
       return undefined;
     }
     if (end > this.limits.maxHeadBytes) throw new MalformedResponseError('head too large');
