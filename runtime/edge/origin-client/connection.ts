@@ -1,8 +1,10 @@
 // One keep-alive socket to an origin, carrying one exchange at a time (no pipelining): it writes
 // the pre-serialised head (and streams a request body), scans the response head, reads the body
 // by its framing into an UpstreamBody, and tells its pool whether the socket can be reused.
-// Timeouts ride on the socket's own inactivity timer (socket.setTimeout), re-armed per phase:
-// connect, first byte, idle between body chunks, keep-alive while pooled.
+// Timeouts are inactivity limits per phase (connect, first byte, idle between body chunks,
+// keep-alive while pooled), checked by the pool's periodic sweep (checkTimeout) against the time
+// of the last read or write, not by socket.setTimeout: Node builds a new timer for every
+// setTimeout call and refreshes it on every read and write, ~2% of a miss.
 import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import {
@@ -16,7 +18,7 @@ import {
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { type BodyFraming, responseFraming } from './framing.ts';
 import type { SerialisedRequest } from './request-head.ts';
-import { fieldRecord, MalformedResponseError, ResponseHeadScanner } from './response-head.ts';
+import { MalformedResponseError, ResponseHeadScanner } from './response-head.ts';
 
 export interface PendingExchange {
   request: UpstreamRequest;
@@ -54,6 +56,13 @@ export interface ConnectionSettings extends ConnectionTimeouts {
 export const discardLimit = 256 * 1024;
 /** Subtracted from the origin's Keep-Alive timeout, as undici does, so we close first. */
 const keepAliveMarginMs = 2000;
+
+/**
+ * Every origin socket of the process reads into this one buffer (net's `onread`), instead of a new
+ * Buffer per read pushed through a Readable: reads are handled synchronously, and what outlives
+ * a read (body chunks, a partial head) is copied out of it.
+ */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /** Methods nginx does not resend on another connection (proxy_next_upstream, non_idempotent). */
 const nonIdempotent = new Set(['POST', 'PATCH', 'LOCK']);
@@ -114,6 +123,10 @@ export class OriginConnection {
   private discarded = 0;
   private requestBody: Readable | undefined;
   private detachRequestBody: (() => void) | undefined;
+  /** Date.now() of the last read, write or phase change: the current limit counts from here. */
+  private activeAt = Date.now();
+  /** Inactivity limit of the current phase in ms; 0 for none. */
+  private timeoutMs: number;
   paused = false;
   /** Counts the exchanges started on this socket; a BodyHold acts only on its own. */
   exchangeNumber = 0;
@@ -121,18 +134,26 @@ export class OriginConnection {
   constructor(owner: ConnectionOwner, settings: ConnectionSettings) {
     this.owner = owner;
     this.settings = settings;
-    const socket = connect({ host: settings.host, port: settings.port });
+    const socket = connect({
+      host: settings.host,
+      port: settings.port,
+      onread: {
+        buffer: readBuffer,
+        callback: (bytes: number, buffer: Uint8Array) => {
+          this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          return true; // keep reading; a paused body pauses the socket itself
+        },
+      },
+    });
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.setTimeout(settings.connectTimeoutMs);
+    this.timeoutMs = settings.connectTimeoutMs;
     socket.on('connect', () => {
       this.connected = true;
-      if (this.phase === 'head') socket.setTimeout(this.settings.firstByteTimeoutMs);
+      if (this.phase === 'head') this.limit(this.settings.firstByteTimeoutMs);
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('error', (error) => this.onError(error));
-    socket.on('timeout', () => this.onTimeout());
     socket.on('close', () => this.onClose());
   }
 
@@ -154,7 +175,7 @@ export class OriginConnection {
     this.scanner.reset();
     if (this.phase === 'idle') this.socket.ref();
     this.phase = 'head';
-    if (this.connected) this.socket.setTimeout(this.settings.firstByteTimeoutMs);
+    if (this.connected) this.limit(this.settings.firstByteTimeoutMs);
     const { serialised } = exchange;
     const body = exchange.request.body;
     if (serialised.bodyFraming === 'none' || body == null) {
@@ -170,8 +191,13 @@ export class OriginConnection {
   /** Parks the socket in the pool: keep-alive timer on, no hold on the event loop. */
   park(keepAliveMs: number): void {
     this.phase = 'idle';
-    this.socket.setTimeout(keepAliveMs);
+    this.limit(keepAliveMs);
     this.socket.unref();
+  }
+
+  /** Called by the pool's sweep: acts on a phase that saw no read or write for its limit. */
+  checkTimeout(nowMs: number): void {
+    if (this.timeoutMs > 0 && nowMs - this.activeAt >= this.timeoutMs) this.onTimeout();
   }
 
   /** Ends the socket; a running exchange fails with `error`. */
@@ -179,8 +205,15 @@ export class OriginConnection {
     if (this.phase === 'closed') return;
     if (error !== undefined && this.exchange !== undefined) this.failExchange(error);
     this.phase = 'closed';
+    this.timeoutMs = 0;
     this.stopRequestBody();
     this.socket.destroy();
+  }
+
+  /** Starts the inactivity limit of a new phase. */
+  private limit(timeoutMs: number): void {
+    this.timeoutMs = timeoutMs;
+    this.activeAt = Date.now();
   }
 
   pause(): void {
@@ -192,7 +225,8 @@ export class OriginConnection {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    if (this.phase === 'body') this.socket.setTimeout(this.settings.idleTimeoutMs);
+    // The idle limit counts again from now, not from before the reader paused.
+    if (this.phase === 'body') this.activeAt = Date.now();
     this.socket.resume();
   }
 
@@ -214,6 +248,7 @@ export class OriginConnection {
     let waitingForDrain = false;
     this.requestBody = body;
     const onDrain = () => {
+      this.activeAt = Date.now();
       waitingForDrain = false;
       body.resume();
     };
@@ -221,6 +256,7 @@ export class OriginConnection {
       const chunk = typeof data === 'string' ? Buffer.from(data) : data;
       if (chunk.length === 0) return; // an empty chunk would end a chunked body
       sent += chunk.length;
+      this.activeAt = Date.now();
       if (!chunked && sent > serialised.contentLength) {
         this.destroy(new UpstreamError('reset', new Error('request body longer than declared')));
         return;
@@ -289,6 +325,7 @@ export class OriginConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.activeAt = Date.now();
     let at = 0;
     try {
       while (at < chunk.length) {
@@ -313,7 +350,7 @@ export class OriginConnection {
     const exchange = this.exchange as PendingExchange;
     if (head.status < 200) {
       if (head.status === 101) throw new MalformedResponseError('101 without an upgrade request');
-      exchange.request.onInterim?.(head.status, fieldRecord(head.fields));
+      exchange.request.onInterim?.(head.status, head.headers);
       return scanned.next;
     }
     const framing = responseFraming(head, this.method);
@@ -330,8 +367,8 @@ export class OriginConnection {
     const body = new UpstreamBody(new BodyHold(this, this.exchangeNumber));
     this.body = body;
     this.phase = 'body';
-    this.socket.setTimeout(this.settings.idleTimeoutMs);
-    exchange.resolve({ status: head.status, headers: fieldRecord(head.fields), body });
+    this.limit(this.settings.idleTimeoutMs);
+    exchange.resolve({ status: head.status, headers: head.headers, body });
     if (framing.body.kind === 'none') {
       this.completeResponse(scanned.next, chunk.length);
     } else if (framing.body.kind === 'length') {
@@ -371,7 +408,7 @@ export class OriginConnection {
       if (this.discarded > discardLimit) this.abandon();
       return;
     }
-    body.push(data);
+    body.push(Buffer.from(data)); // a copy: `data` is a view of the shared read buffer
   }
 
   /** The response was read whole; `next` < `end` means the origin sent more than one response. */
@@ -475,6 +512,7 @@ export class OriginConnection {
   }
 
   private onTimeout(): void {
+    if (this.phase === 'closed') return;
     if (this.phase === 'idle') {
       this.destroy();
     } else if (!this.connected) {

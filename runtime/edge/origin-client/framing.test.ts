@@ -1,12 +1,14 @@
 import { responseFraming } from './framing.ts';
-import { MalformedResponseError, type ResponseHead } from './response-head.ts';
+import { MalformedResponseError, type ResponseHead, ResponseHeadScanner } from './response-head.ts';
 
-const head = (status: number, fields: string[], versionMinor = 1): ResponseHead => ({
-  versionMinor,
-  status,
-  reason: '',
-  fields,
-});
+/** The head the scanner reads for a status line and [name, value, ...] field lines. */
+function head(status: number, fields: string[], versionMinor = 1): ResponseHead {
+  let text = `HTTP/1.${versionMinor} ${status} X\r\n`;
+  for (let i = 0; i < fields.length; i += 2) text += `${fields[i]}: ${fields[i + 1]}\r\n`;
+  const scanned = new ResponseHeadScanner().push(Buffer.from(`${text}\r\n`, 'latin1'));
+  if (scanned === undefined) throw new Error('incomplete head');
+  return scanned.head;
+}
 
 describe('responseFraming (RFC 9112 §6.3)', () => {
   it.each([

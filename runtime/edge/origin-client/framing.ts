@@ -33,22 +33,11 @@ const chunked: BodyFraming = { kind: 'chunked' };
 const untilClose: BodyFraming = { kind: 'close' };
 
 export function responseFraming(head: ResponseHead, method: string): ResponseFraming {
-  let transferEncoding: string | undefined;
-  let contentLength: string | undefined;
-  let connection: string | undefined;
-  let keepAlive: string | undefined;
-  const fields = head.fields;
-  for (let i = 0; i < fields.length; i += 2) {
-    const name = fields[i] as string;
-    // Only four names matter here; the first letters rule out almost every field cheaply.
-    const first = name.charCodeAt(0);
-    if (first !== 116 && first !== 99 && first !== 107) continue; // t, c, k
-    const value = fields[i + 1] as string;
-    if (name === 'transfer-encoding') transferEncoding = join(transferEncoding, value);
-    else if (name === 'content-length') contentLength = join(contentLength, value);
-    else if (name === 'connection') connection = join(connection, value);
-    else if (name === 'keep-alive') keepAlive = join(keepAlive, value);
-  }
+  const { headers } = head;
+  const transferEncoding = combined(headers['transfer-encoding']);
+  const contentLength = combined(headers['content-length']);
+  const connection = combined(headers.connection);
+  const keepAlive = combined(headers['keep-alive']);
 
   let reusable = head.versionMinor === 1 && !hasToken(connection, 'close');
   const status = head.status;
@@ -78,18 +67,26 @@ export function responseFraming(head: ResponseHead, method: string): ResponseFra
   return { body, reusable, keepAliveSeconds: keepAliveTimeout(keepAlive) };
 }
 
-function join(existing: string | undefined, value: string): string {
-  return existing === undefined ? value : `${existing}, ${value}`;
+/** A repeated field's values as one list (RFC 9110 §5.3). */
+function combined(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'object' ? value.join(', ') : value;
 }
 
 function hasToken(list: string | undefined, wanted: string): boolean {
   if (list === undefined) return false;
+  // Usually one token (`keep-alive`): no split array then.
+  if (!list.includes(',')) return list.trim().toLowerCase() === wanted;
   for (const item of list.split(',')) if (item.trim().toLowerCase() === wanted) return true;
   return false;
 }
 
 /** `Content-Length: 5, 5` (or two fields of 5) is 5; `5, 6` is malformed (RFC 9110 §8.6). */
 function singleLength(list: string): number {
+  if (!list.includes(',')) {
+    const value = list.trim();
+    if (!digits.test(value)) throw new MalformedResponseError('bad Content-Length');
+    return Number(value);
+  }
   let length: string | undefined;
   for (const item of list.split(',')) {
     const value = item.trim();

@@ -1,4 +1,4 @@
-import { fieldRecord, MalformedResponseError, ResponseHeadScanner } from './response-head.ts';
+import { MalformedResponseError, ResponseHeadScanner } from './response-head.ts';
 
 const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-A:  spaced \t\r\n\r\n';
 
@@ -10,7 +10,7 @@ describe('ResponseHeadScanner', () => {
       versionMinor: 1,
       status: 200,
       reason: 'OK',
-      fields: ['content-type', 'text/plain', 'x-a', 'spaced'],
+      headers: { 'content-type': 'text/plain', 'x-a': 'spaced' },
     });
     expect(chunk.subarray(scanned?.next).toString()).toBe('body');
   });
@@ -54,12 +54,24 @@ describe('ResponseHeadScanner', () => {
     ['status 099', 'HTTP/1.1 099 OK\r\n\r\n'],
     ['four-digit status', 'HTTP/1.1 2000 OK\r\n\r\n'],
     ['two spaces', 'HTTP/1.1  200 OK\r\n\r\n'],
+    ['short status', 'HTTP/1.1 20\r\n\r\n'],
+    ['letter in status', 'HTTP/1.1 2x0 OK\r\n\r\n'],
+    ['tab after status', 'HTTP/1.1 200\tOK\r\n\r\n'],
+    ['no space after version', 'HTTP/1.1200 OK\r\n\r\n'],
     ['control in reason', 'HTTP/1.1 200 O\x01K\r\n\r\n'],
     ['blank line first', '\r\nHTTP/1.1 200 OK\r\n\r\n'],
     ['tab before colon', 'HTTP/1.1 200 OK\r\nx-a\t: 1\r\n\r\n'],
     ['empty name', 'HTTP/1.1 200 OK\r\n: 1\r\n\r\n'],
     ['obs-fold with tab', 'HTTP/1.1 200 OK\r\nx-a: 1\r\n\tmore\r\n\r\n'],
     ['DEL in value', 'HTTP/1.1 200 OK\r\nx-a: a\x7fb\r\n\r\n'],
+    ['obs-fold with space', 'HTTP/1.1 200 OK\r\nx-a: 1\r\n more\r\n\r\n'],
+    ['line without a colon', 'HTTP/1.1 200 OK\r\nx-a\r\n\r\n'],
+    ['space in name', 'HTTP/1.1 200 OK\r\nx a: 1\r\n\r\n'],
+    ['obs-text in name', 'HTTP/1.1 200 OK\r\nx\xe9: 1\r\n\r\n'],
+    ['bare LF in value', 'HTTP/1.1 200 OK\r\nx-a: 1\nx-b: 2\r\n\r\n'],
+    ['bare CR in value', 'HTTP/1.1 200 OK\r\nx-a: 1\rx-b: 2\r\n\r\n'],
+    ['bare LF after the status line', 'HTTP/1.1 200 OK\nx-a: 1\r\n\r\n'],
+    ['NUL in value', 'HTTP/1.1 200 OK\r\nx-a: a\x00b\r\n\r\n'],
   ])('refuses %s', (_name, text) => {
     expect(() => new ResponseHeadScanner().push(Buffer.from(text, 'latin1'))).toThrow(
       MalformedResponseError,
@@ -80,16 +92,17 @@ describe('ResponseHeadScanner', () => {
   });
 });
 
-describe('fieldRecord', () => {
+describe('the field record', () => {
+  const headersOf = (fields: string) =>
+    new ResponseHeadScanner().push(Buffer.from(`HTTP/1.1 200 OK\r\n${fields}\r\n`, 'latin1'))?.head
+      .headers;
+
   it('gathers repeated names into arrays in order, like undici', () => {
-    expect(fieldRecord(['a', '1', 'b', '2', 'a', '3', 'a', '4'])).toEqual({
-      a: ['1', '3', '4'],
-      b: '2',
-    });
+    expect(headersOf('a: 1\r\nB: 2\r\nA: 3\r\na: 4\r\n')).toEqual({ a: ['1', '3', '4'], b: '2' });
   });
 
   it('keeps a field named __proto__ as an own property', () => {
-    const record = fieldRecord(['__proto__', 'x', '__proto__', 'y']);
+    const record = headersOf('__proto__: x\r\n__Proto__: y\r\n') ?? {};
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toEqual(['x', 'y']);
   });

@@ -34,6 +34,11 @@ export function fieldValue(headers: HeaderMap, name: string): string | undefined
  * quoted strings do not split.
  */
 export function splitList(value: string): string[] {
+  // Most fields are one member (`keep-alive`, `max-age=60`, `gzip`): no split array for those.
+  if (!value.includes(',')) {
+    const member = value.trim();
+    return member ? [member] : [];
+  }
   if (!value.includes('"')) {
     const members: string[] = [];
     for (const part of value.split(',')) {
@@ -72,7 +77,15 @@ export function splitList(value: string): string[] {
 
 /** The list members of field `name` across all of its lines. */
 export function fieldList(headers: HeaderMap, name: string): string[] {
-  return fieldLines(headers, name).flatMap(splitList);
+  // Read on every response (Connection, Cache-Control, Vary...): no intermediate line array and
+  // no flatMap for the usual single line.
+  const value = headers[name];
+  if (value === undefined) return [];
+  if (typeof value === 'string') return splitList(value);
+  if (typeof value === 'number') return splitList(String(value));
+  const members: string[] = [];
+  for (const line of value) for (const member of splitList(line)) members.push(member);
+  return members;
 }
 
 /** Copies a header map with lower-case names, dropping undefined values. */
