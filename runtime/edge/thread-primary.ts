@@ -66,7 +66,10 @@ export async function startThreadPrimary(
 ): Promise<ThreadPrimaryHandle> {
   const workerEntry = options.workerEntry ?? process.argv[1];
   if (workerEntry === undefined) throw new Error('the edge primary needs its entry script');
-  const trafficPort = config.trafficPort === 0 ? await freePort(config.host) : config.trafficPort;
+  // Every traffic thread binds the port with SO_REUSEPORT, which would let another process of this
+  // user that also binds it with SO_REUSEPORT (a second edge) silently take a share of the
+  // connections: bind it once without, first, so a port in use fails the start (EADDRINUSE).
+  const trafficPort = await bindOnce(config.host, config.trafficPort);
   // The primary needs the sites for its own traffic and to put URL purges in key form, and hands
   // them to workers that do not read a sites file (an edge following the origin).
   let siteTable = new SiteTable([]);
@@ -349,15 +352,18 @@ export async function startThreadPrimary(
   };
 }
 
-/** A port nobody listens on, for workers that must all bind the same one (EDGEPLANE_TRAFFIC_PORT=0). */
-function freePort(host: string): Promise<number> {
+/**
+ * Binds `port` alone and lets it go: the port the traffic threads then share (a free one for 0),
+ * or EADDRINUSE when anything listens on it.
+ */
+function bindOnce(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen({ port, host, exclusive: true }, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address !== null ? address.port : port;
+      server.close(() => resolve(bound));
     });
   });
 }
