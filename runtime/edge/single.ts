@@ -14,6 +14,7 @@ import {
   type EdgeStartOptions,
   listen,
   type RunningEdgeHandle,
+  reportUsageEverySecond,
 } from './traffic.ts';
 
 export type RunningEdge = RunningEdgeHandle;
@@ -44,13 +45,7 @@ export async function startSingleEdge(
     logger,
     countUsage: options.onUsage !== undefined,
   });
-  const usage = traffic.usage;
-  const reportUsage = () => {
-    const counted = usage?.take() ?? [];
-    if (counted.length > 0) options.onUsage?.(counted);
-  };
-  const usageTimer = setInterval(reportUsage, 1000);
-  usageTimer.unref();
+  const usageReports = reportUsageEverySecond(traffic.usage, options.onUsage);
   const memory = traffic.ctx.memory;
   const gauges = registerCacheGauges(registry, () => ({
     memory: { bytes: memory.bytes, objects: memory.objects, evictions: memory.evictions },
@@ -82,9 +77,8 @@ export async function startSingleEdge(
     purge,
     async close() {
       ready = false;
-      clearInterval(usageTimer);
       await traffic.close();
-      reportUsage();
+      usageReports.stop();
       await new Promise<void>((resolve) => {
         management.close(() => resolve());
         management.closeAllConnections();

@@ -36,13 +36,12 @@ import {
   type EdgeStartOptions,
   listen,
   type RunningEdgeHandle,
+  reportUsageEverySecond,
 } from './traffic.ts';
 
 const askTimeoutMs = 5000;
 /** The main thread's index among the traffic threads; worker threads are 2..workers. */
 const primaryWorker = 1;
-/** How often the main thread's traffic hands its usage counts on (as workers do). */
-const usageReportMs = 1000;
 type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 /** How long a stopping worker may take to close its connections before it is terminated. */
 const stopTimeoutMs = 10_000;
@@ -198,12 +197,7 @@ export async function startThreadPrimary(
     logger: logger.child({ worker: primaryWorker }),
     countUsage: options.onUsage !== undefined,
   });
-  const reportUsage = () => {
-    const counted = traffic.usage?.take() ?? [];
-    if (counted.length > 0) options.onUsage?.(counted);
-  };
-  const usageTimer = setInterval(reportUsage, usageReportMs);
-  usageTimer.unref();
+  const usageReports = reportUsageEverySecond(traffic.usage, options.onUsage);
   await listen(traffic.server, trafficPort, config.host, true);
 
   const receive = (worker: number, message: WorkerToPrimary) => {
@@ -341,9 +335,8 @@ export async function startThreadPrimary(
             }),
         ),
       );
-      clearInterval(usageTimer);
       await traffic.close();
-      reportUsage();
+      usageReports.stop();
       await new Promise<void>((resolve) => {
         management.close(() => resolve());
         management.closeAllConnections();

@@ -114,6 +114,28 @@ export async function createTrafficProcess(options: {
   };
 }
 
+/**
+ * Hands a traffic thread's usage counts to `onUsage` every second; `stop()` ends that and hands
+ * over the last ones (call it after the traffic closed).
+ */
+export function reportUsageEverySecond(
+  usage: UsageCounts | undefined,
+  onUsage: ((usage: readonly SiteUsage[]) => void) | undefined,
+): { stop(): void } {
+  const report = () => {
+    const counted = usage?.take() ?? [];
+    if (counted.length > 0) onUsage?.(counted);
+  };
+  const timer = setInterval(report, 1000);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      report();
+    },
+  };
+}
+
 /** What an edge that follows the origin adds to a start. */
 export interface EdgeStartOptions {
   /** Receives the usage the traffic processes counted (about once a second, and at close). */
