@@ -71,6 +71,8 @@ describe('runtime contract', () => {
       'EDGEPLANE_CACHE_MEMORY_MB: must not be negative',
     ],
     [{ ...edge, EDGEPLANE_CACHE_DISK_MB: '100' }, 'EDGEPLANE_CACHE_DISK_PATH: is required when'],
+    // Fill locks carry the thread's index in 8 bits (runtime/edge/store/fill-table.ts).
+    [{ ...edge, EDGEPLANE_EDGE_WORKERS: '256' }, 'EDGEPLANE_EDGE_WORKERS: must be at most 255'],
     [{ ...edge, EDGEPLANE_REGION: 'US East' }, 'EDGEPLANE_REGION: must be a region name'],
     [
       { ...edge, EDGEPLANE_ORIGIN_CLIENT: 'fast' },

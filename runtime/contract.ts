@@ -224,8 +224,8 @@ const edgeEnv = z
     [envNames.originClient]: z
       .enum(['raw', 'undici'], { error: 'must be raw or undici' })
       .default('raw'),
-    /** Traffic worker processes; 0 means one per CPU core. */
-    [envNames.edgeWorkers]: count(2, 0).default(0),
+    /** Traffic threads (the main thread and worker threads); 0 means one per CPU core. */
+    [envNames.edgeWorkers]: count(2, 0).max(255, 'must be at most 255, e.g. 2').default(0),
     [envNames.upstreamConnectTimeoutMs]: count(5000, 1).default(5000),
     [envNames.upstreamFirstByteTimeoutMs]: count(30_000, 1).default(30_000),
     [envNames.upstreamIdleTimeoutMs]: count(30_000, 1).default(30_000),

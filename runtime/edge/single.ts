@@ -1,5 +1,5 @@
 // The edge in one process: traffic, cache (memory + optional disk) and management port together.
-// Used with EDGEPLANE_EDGE_WORKERS=1, and by tests that need no worker processes.
+// Used with EDGEPLANE_EDGE_WORKERS=1, and by tests that need no worker threads.
 import { Registry } from 'prom-client';
 import type { Logger } from '../lib/logger.ts';
 import type { SiteSource } from '../lib/site.ts';
