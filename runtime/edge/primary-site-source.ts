@@ -2,8 +2,8 @@
 // it sends the whole set to each worker thread on request and on every change, over its MessagePort.
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import type { Site, SiteSource } from '../lib/site.ts';
-import { unbatched } from './ipc-batch.ts';
-import { isEdgeMessage, type PrimaryToWorker, type WorkerToPrimary } from './thread-protocol.ts';
+import { type Batch, unbatched } from './ipc-batch.ts';
+import type { PrimaryToWorker, WorkerToPrimary } from './thread-protocol.ts';
 
 type SitesMessage = Extract<PrimaryToWorker, { edgeplane: 'sites' }>;
 
@@ -20,9 +20,8 @@ export class PrimarySiteSource implements SiteSource {
     this.first = new Promise((resolve) => {
       received = resolve;
     });
-    port.on('message', (raw: unknown) => {
-      if (!isEdgeMessage(raw)) return;
-      for (const message of unbatched(raw as PrimaryToWorker)) {
+    port.on('message', (raw: PrimaryToWorker | Batch<PrimaryToWorker>) => {
+      for (const message of unbatched(raw)) {
         if (message.edgeplane !== 'sites') continue;
         this.receive(message);
         received();

@@ -7,12 +7,12 @@ import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
-import { DiskStore } from './store/disk-store.ts';
 import { LocalTier } from './store/tiers.ts';
 import {
   createTrafficProcess,
   type EdgeStartOptions,
   listen,
+  loadDiskTier,
   type RunningEdgeHandle,
   reportUsageEverySecond,
 } from './traffic.ts';
@@ -26,12 +26,7 @@ export async function startSingleEdge(
   options: EdgeStartOptions = {},
 ): Promise<RunningEdge> {
   const registry = new Registry();
-  let disk: DiskStore | undefined;
-  if (config.diskBytes > 0 && config.diskPath !== undefined) {
-    disk = new DiskStore(config.diskPath, config.diskBytes);
-    await disk.load();
-    logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
-  }
+  const disk = await loadDiskTier(config, logger);
   let tier: LocalTier | undefined;
   const traffic = await createTrafficProcess({
     config,
@@ -40,7 +35,7 @@ export async function startSingleEdge(
       tier = new LocalTier(disk, purgeLocal);
       return tier;
     },
-    memoryBytes: config.memoryBytes,
+    memory: config.memoryBytes,
     registry,
     logger,
     countUsage: options.onUsage !== undefined,

@@ -2,8 +2,8 @@
 // disk tier), the fill locks that collapse misses across threads, the management port and purge
 // fan-out, and serves traffic itself as worker 1 straight from the shared store. Worker threads
 // 2..N serve traffic too, each with a small hot memory tier; every traffic thread listens on the
-// same port with SO_REUSEPORT. So the hit ratio is not split N ways (an object fetched by one worker is a hit in
-// all) and a purge reaches every worker before it is acknowledged.
+// same port with SO_REUSEPORT. So the hit ratio is not split N ways (an object fetched by one
+// worker is a hit in all) and a purge reaches every worker before it is acknowledged.
 import { createServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import {
@@ -16,16 +16,14 @@ import type { Logger } from '../lib/logger.ts';
 import { type SiteSource, SiteTable } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
-import { batchedSender, unbatched } from './ipc-batch.ts';
+import { type Batch, batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
-import { DiskStore } from './store/disk-store.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable, maxOwner } from './store/fill-table.ts';
 import { type AcquireResult, PrimaryThreadTier, SharedStore } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
-  isEdgeMessage,
   type PrimaryToWorker,
   packObject,
   unpackObject,
@@ -35,6 +33,7 @@ import {
   createTrafficProcess,
   type EdgeStartOptions,
   listen,
+  loadDiskTier,
   type RunningEdgeHandle,
   reportUsageEverySecond,
 } from './traffic.ts';
@@ -77,12 +76,7 @@ export async function startThreadPrimary(
     sites: siteTable.sites,
     ready: sites.ready ?? true,
   });
-  let disk: DiskStore | undefined;
-  if (config.diskBytes > 0 && config.diskPath !== undefined) {
-    disk = new DiskStore(config.diskPath, config.diskBytes);
-    await disk.load();
-    logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
-  }
+  const disk = await loadDiskTier(config, logger);
   if (config.workers > maxOwner) throw new Error(`at most ${maxOwner} edge workers`);
   const fills = FillTable.create(config.maxObjects);
   const store = new SharedStore({
@@ -191,7 +185,6 @@ export async function startThreadPrimary(
     config,
     sites,
     tier: () => new PrimaryThreadTier(store, primaryWorker, (purge) => purgeEverywhere(purge)),
-    memoryBytes: config.memoryBytes,
     memory: { store: store.memory, fence: store.fence },
     registry,
     logger: logger.child({ worker: primaryWorker }),
@@ -265,9 +258,8 @@ export async function startThreadPrimary(
     };
     const worker = new Worker(workerEntry, { workerData: data, argv: process.argv.slice(2) });
     threads.set(index, worker);
-    worker.on('message', (raw: unknown) => {
-      if (!isEdgeMessage(raw)) return;
-      for (const message of unbatched(raw as WorkerToPrimary)) receive(index, message);
+    worker.on('message', (raw: WorkerToPrimary | Batch<WorkerToPrimary>) => {
+      for (const message of unbatched(raw)) receive(index, message);
     });
     worker.on('error', (error) =>
       logger.error({ err: error, worker: index }, 'edge worker failed'),

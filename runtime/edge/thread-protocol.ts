@@ -45,10 +45,6 @@ export type PrimaryToWorker =
   /** The whole site set, on request and whenever it changes; `ready` false before the snapshot. */
   | { edgeplane: 'sites'; sites: readonly Site[]; ready: boolean };
 
-export function isEdgeMessage(message: unknown): message is { edgeplane: string } {
-  return typeof message === 'object' && message !== null && 'edgeplane' in message;
-}
-
 /**
  * An object as it travels between threads: one ArrayBuffer of exactly its size (object-codec.ts),
  * transferred (moved), not cloned. Cloning a Buffer copies its whole backing ArrayBuffer, which

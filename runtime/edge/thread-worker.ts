@@ -6,23 +6,19 @@ import type { Logger } from '../lib/logger.ts';
 import type { SiteSource } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
-import { batchedSender, unbatched } from './ipc-batch.ts';
+import { type Batch, batchedSender, unbatched } from './ipc-batch.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable } from './store/fill-table.ts';
 import type { AcquireResult, SharedTier } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
-  isEdgeMessage,
   type PrimaryToWorker,
   packObject,
   unpackObject,
   type WorkerToPrimary,
 } from './thread-protocol.ts';
-import { createTrafficProcess, listen } from './traffic.ts';
-
-/** How often a worker hands its usage counts to the primary. */
-const usageReportMs = 1000;
+import { createTrafficProcess, listen, reportUsageEverySecond } from './traffic.ts';
 
 type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 
@@ -35,15 +31,15 @@ export class ThreadTier implements SharedTier {
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void;
-  private readonly fills: FillTable | undefined;
+  private readonly fills: FillTable;
   private readonly owner: number;
   /** Tokens of the locks this worker took itself, by key, until their store or release. */
   private readonly tokens = new Map<string, number>();
 
   constructor(
     send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void,
-    fills?: FillTable,
-    owner = 0,
+    fills: FillTable,
+    owner: number,
   ) {
     this.send = send;
     this.fills = fills;
@@ -71,7 +67,7 @@ export class ThreadTier implements SharedTier {
     return reply.object === undefined ? undefined : unpackObject(reply.object);
   }
   async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
-    if (staleResponseTime === undefined && this.fills !== undefined) {
+    if (staleResponseTime === undefined) {
       const token = this.fills.tryLead(key, this.owner);
       if (token !== 0) {
         this.tokens.set(key, token);
@@ -129,7 +125,7 @@ export async function startThreadWorker(
     sites,
     tier: () => tier,
     // A worker's memory tier holds the hot set; the primary's shared store holds the rest.
-    memoryBytes: Math.max(1024 * 1024, Math.floor(config.memoryBytes / (2 * config.workers))),
+    memory: Math.max(1024 * 1024, Math.floor(config.memoryBytes / (2 * config.workers))),
     registry,
     logger,
     countUsage,
@@ -138,13 +134,16 @@ export async function startThreadWorker(
   const gauges = registerCacheGauges(registry, () => ({
     'worker-memory': { bytes: memory.bytes, objects: memory.objects, evictions: memory.evictions },
   }));
-  const usage = traffic.usage;
+  // Usage goes straight to the port (not through the batch): the last counts are posted just before
+  // the thread ends, and a message posted before the exit still reaches the primary, so a rolling
+  // restart loses no usage.
+  const usageReports = reportUsageEverySecond(traffic.usage, (usage) => {
+    const message: WorkerToPrimary = { edgeplane: 'usage', usage: [...usage] };
+    port.postMessage(message);
+  });
   const stop = async () => {
     await traffic.close();
-    // The last counts go straight to the port (not through the batch), then the thread ends: a
-    // message posted before the exit still reaches the primary, so a rolling restart loses no usage.
-    const counted = usage?.take() ?? [];
-    if (counted.length > 0) port.postMessage({ edgeplane: 'usage', usage: counted });
+    usageReports.stop();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(0);
   };
@@ -159,9 +158,8 @@ export async function startThreadWorker(
       });
     } else if (typed.edgeplane === 'stop') void stop();
   };
-  port.on('message', (message: unknown) => {
-    if (!isEdgeMessage(message)) return;
-    for (const typed of unbatched(message as PrimaryToWorker)) receive(typed);
+  port.on('message', (message: PrimaryToWorker | Batch<PrimaryToWorker>) => {
+    for (const typed of unbatched(message)) receive(typed);
   });
   // Every worker listens on the same port with SO_REUSEPORT; the kernel spreads new connections
   // over the workers' sockets (threads cannot hand accepted sockets to each other).
@@ -173,10 +171,4 @@ export async function startThreadWorker(
     ready = sites.ready ?? true;
     send({ edgeplane: 'serving', ready });
   });
-  if (usage !== undefined) {
-    setInterval(() => {
-      const counted = usage.take();
-      if (counted.length > 0) send({ edgeplane: 'usage', usage: counted });
-    }, usageReportMs).unref();
-  }
 }

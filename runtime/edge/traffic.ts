@@ -10,6 +10,7 @@ import type { EdgeContext } from './context.ts';
 import { createObserver } from './observe.ts';
 import type { PurgeRequest } from './purge.ts';
 import { RequestKeys } from './request-keys.ts';
+import { DiskStore } from './store/disk-store.ts';
 import { createObjectStore, purgeStore } from './store/edge-cache.ts';
 import type { CachedObject } from './store/entry.ts';
 import type { MemoryStore } from './store/memory-store.ts';
@@ -35,9 +36,11 @@ export async function createTrafficProcess(options: {
   sites: SiteSource;
   /** The shared tier; given the process's own purge function for the single-process case. */
   tier: (purgeLocal: (purge: PurgeRequest) => number) => SharedTier;
-  memoryBytes: number;
-  /** The memory tier and purge fence to use instead of new ones (the primary thread's traffic). */
-  memory?: { store: MemoryStore<CachedObject>; fence: PurgeFence };
+  /**
+   * The memory tier: a new one of this many bytes, or an existing tier with its purge fence (the
+   * primary thread's traffic serves from the shared store's).
+   */
+  memory: number | { store: MemoryStore<CachedObject>; fence: PurgeFence };
   registry: Registry;
   logger: Logger;
   /** Count usage per site (an edge that reports to the origin). */
@@ -51,9 +54,10 @@ export async function createTrafficProcess(options: {
     'edgeOriginDuration',
     'edgeOriginErrors',
   ]);
-  const memory = options.memory?.store ?? createObjectStore(options.memoryBytes, config.maxObjects);
+  const given = typeof options.memory === 'number' ? undefined : options.memory;
+  const memory = given?.store ?? createObjectStore(options.memory as number, config.maxObjects);
   const fence =
-    options.memory?.fence ??
+    given?.fence ??
     new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs);
   const purgeLocal = (purge: PurgeRequest) => {
     const now = Date.now();
@@ -112,6 +116,18 @@ export async function createTrafficProcess(options: {
       ctx.observer.flush();
     },
   };
+}
+
+/** The disk tier the settings ask for, loaded from its files (undefined without one). */
+export async function loadDiskTier(
+  config: EdgeConfig,
+  logger: Logger,
+): Promise<DiskStore | undefined> {
+  if (config.diskBytes <= 0 || config.diskPath === undefined) return undefined;
+  const disk = new DiskStore(config.diskPath, config.diskBytes);
+  await disk.load();
+  logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
+  return disk;
 }
 
 /**

@@ -51,7 +51,7 @@ export async function startTestTrafficEdge(
     config,
     sites: new StaticSiteSource(sites.map((site) => siteSchema.parse(site))),
     tier: (purgeLocal) => new LocalTier(undefined, purgeLocal),
-    memoryBytes: config.memoryBytes,
+    memory: config.memoryBytes,
     registry,
     logger: pino({ level: 'info' }, sink),
   });
