@@ -28,7 +28,11 @@ describe('fast path on random request bytes', () => {
   beforeAll(async () => {
     origin = await startOrigin((req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=600' });
-      res.end(`origin ${req.url}`);
+      // The body names the resource as the edge's cache key does ('/a?' and '/a#f' are '/a'): after
+      // a generated POST invalidated '/a', the test refills it through whichever spelling the
+      // sample used, and the refilled body must be the one the fast path answered with.
+      const url = new URL(req.url ?? '/', 'http://fast.test');
+      res.end(`origin ${url.pathname}${url.search}`);
     });
     edge = await startFastHitEdge([{ id: 'fast', hosts: ['fast.test'], origin: origin.url }]);
     const warm = await RawConnection.open(edge.port);
