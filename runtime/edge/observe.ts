@@ -1,8 +1,9 @@
-// Metrics and request logs of the traffic path. Label children are cached so a hit costs one
-// Map lookup and one increment, and the log line is written by pino's asynchronous destination.
+// Metrics and request logs of the traffic path. A request adds to plain per-site counts that
+// prom-client collects at scrape time, and its log line goes to pino's asynchronous destination.
 import type { Counter, Histogram } from 'prom-client';
 import type { RequestLogMode } from '../contract.ts';
 import { createRequestLineWriter, type Logger } from '../lib/logger.ts';
+import { beforeCollect } from '../lib/metrics.ts';
 import type { UsageCounts } from './usage.ts';
 
 /** How a request was answered; the `cache` label of edgeplane_edge_requests_total. */
@@ -42,7 +43,29 @@ interface ObserverMetrics {
   originErrors: Counter<string>;
 }
 
-const statusClasses = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+const statusClasses = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'] as const;
+const cacheResults: readonly CacheResult[] = [
+  'hit',
+  'stale',
+  'revalidated',
+  'miss',
+  'pass',
+  'collapsed',
+  'error',
+  'none',
+];
+const cacheIndex = new Map(cacheResults.map((result, index) => [result, index]));
+
+/** A site's requests and bytes since the last scrape; a slot per status class and cache result. */
+interface SiteCounts {
+  requests: Float64Array;
+  bytes: number;
+}
+
+function statusClassIndex(status: number): number {
+  const index = Math.floor(status / 100) - 1;
+  return index >= 0 && index < 5 ? index : 5;
+}
 
 export function createObserver(
   metrics: ObserverMetrics,
@@ -51,8 +74,28 @@ export function createObserver(
   /** Per-site usage for the origin (edges that follow an origin); unknown hosts are not a site's. */
   usage?: UsageCounts,
 ): Observer {
-  const requestChildren = new Map<string, Counter.Internal>();
-  const byteChildren = new Map<string, Counter.Internal>();
+  // Requests and bytes are counted here and handed to prom-client when it collects (a scrape or
+  // the primary's merge): prom-client's inc() hashes and validates the labels on every call.
+  const counts = new Map<string, SiteCounts>();
+  const handOver = () => {
+    for (const [site, pending] of counts) {
+      const { requests } = pending;
+      for (let slot = 0; slot < requests.length; slot++) {
+        const count = requests[slot] as number;
+        if (count === 0) continue;
+        requests[slot] = 0;
+        const status = statusClasses[Math.floor(slot / cacheResults.length)] as string;
+        const cache = cacheResults[slot % cacheResults.length] as string;
+        metrics.requests.inc({ site, status, cache }, count);
+      }
+      if (pending.bytes > 0) {
+        metrics.responseBytes.inc({ site }, pending.bytes);
+        pending.bytes = 0;
+      }
+    }
+  };
+  beforeCollect(metrics.requests, handOver);
+  beforeCollect(metrics.responseBytes, handOver);
   const durationChildren = new Map<string, Histogram.Internal<string>>();
   const writeLine = createRequestLineWriter(logger);
 
@@ -60,34 +103,31 @@ export function createObserver(
     logger,
     flush: () => writeLine.flush(),
     request(observed) {
-      const status = statusClasses[Math.floor(observed.status / 100) - 1] ?? 'other';
-      const id = `${observed.site}\u0000${status}\u0000${observed.cache}`;
-      let child = requestChildren.get(id);
-      if (child === undefined) {
-        child = metrics.requests.labels(observed.site, status, observed.cache);
-        requestChildren.set(id, child);
+      let pending = counts.get(observed.site);
+      if (pending === undefined) {
+        pending = {
+          requests: new Float64Array(statusClasses.length * cacheResults.length),
+          bytes: 0,
+        };
+        counts.set(observed.site, pending);
       }
-      child.inc();
+      const slot =
+        statusClassIndex(observed.status) * cacheResults.length +
+        (cacheIndex.get(observed.cache) ?? cacheResults.length - 1);
+      pending.requests[slot] = (pending.requests[slot] as number) + 1;
+      pending.bytes += observed.bytes;
       if (usage !== undefined && observed.site !== 'unknown')
         usage.record(observed.site, observed.bytes, observed.cache);
-      if (observed.bytes > 0) {
-        let bytes = byteChildren.get(observed.site);
-        if (bytes === undefined) {
-          bytes = metrics.responseBytes.labels(observed.site);
-          byteChildren.set(observed.site, bytes);
-        }
-        bytes.inc(observed.bytes);
-      }
       if (requestLog === 'all' || (requestLog === 'errors' && observed.status >= 500)) {
-        writeLine({
-          site: observed.site,
-          method: observed.method,
-          path: observed.path,
-          status: observed.status,
-          cache: observed.cache,
-          bytes: observed.bytes,
-          ms: Math.round((performance.now() - observed.startedAt) * 10) / 10,
-        });
+        writeLine(
+          observed.site,
+          observed.method,
+          observed.path,
+          observed.status,
+          observed.cache,
+          observed.bytes,
+          Math.round((performance.now() - observed.startedAt) * 10) / 10,
+        );
       }
     },
     originLatency(site, seconds) {

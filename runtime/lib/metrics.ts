@@ -35,3 +35,24 @@ export function registerMetrics<K extends keyof Catalog>(
   }
   return out as MetricsFor<K>;
 }
+
+type Collectable = Counter<string> | Gauge<string> | Histogram<string>;
+
+/**
+ * Runs `hook` whenever prom-client collects `metric` (a scrape, or `getMetricsAsJSON` for the
+ * primary's merge), after any hook added before. Lets a hot path count in plain numbers and hand
+ * the totals over only when they are read.
+ */
+export function beforeCollect(metric: Collectable, hook: () => void): void {
+  // prom-client reads `collect` from the instance at every get(); its typings declare it only as
+  // a constructor option, hence the widened view.
+  const target = metric as unknown as { collect?: () => void | Promise<void> };
+  const earlier = target.collect;
+  target.collect =
+    earlier === undefined
+      ? hook
+      : async () => {
+          await earlier.call(metric);
+          hook();
+        };
+}
