@@ -69,10 +69,12 @@ export class ThreadTier implements SharedTier {
   async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
     if (staleResponseTime === undefined) {
       const token = this.fills.tryLead(key, this.owner);
-      if (token !== 0) {
+      if (token > 0) {
         this.tokens.set(key, token);
         return { lead: true };
       }
+      // Stored just as the slot was taken: give it back before asking (the messages keep order).
+      if (token < 0) this.send({ edgeplane: 'release', key, revalidation: false, token: -token });
     }
     const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key, staleResponseTime }));
     return reply.object === undefined

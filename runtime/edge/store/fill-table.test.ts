@@ -107,4 +107,79 @@ describe('FillTable', () => {
     expect(winners.length).toBe(slots.size);
     for (let i = 0; i < keys; i++) expect(table.slotOf(`GET http://race/${i}`).held).toBe(true);
   });
+  it('never leads a key counted as stored, even when the store lands between check and take', async () => {
+    const table = FillTable.create(1000);
+    const key = 'GET http://race/stored';
+    const rounds = 300_000;
+    // Thread 1 plays the primary storing the key and evicting it again, in the primary's order:
+    // take the slot, count the key, free the slot, uncount. Thread 2 is a worker's miss: whenever
+    // it leads, the key must not be counted (it holds the slot, so no store can count it since).
+    const control = new Int32Array(new SharedArrayBuffer(16));
+    const script = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.module).then(({ FillTable, hashKey }) => {
+        const table = new FillTable(workerData.buffers);
+        const control = new Int32Array(workerData.control);
+        const presence = new Int32Array(workerData.buffers.presence);
+        const counted = hashKey(workerData.key) & (presence.length - 1);
+        Atomics.add(control, 1, 1);
+        Atomics.wait(control, 0, 0);
+        const result = { led: 0, handedBack: 0, ledWhileStored: 0 };
+        if (workerData.role === 'primary') {
+          const token = table.token(1);
+          while (Atomics.load(control, 2) === 0) {
+            if (!table.take(workerData.key, token)) continue;
+            table.countPresence(workerData.key, 1);
+            table.free(workerData.key, token);
+            table.countPresence(workerData.key, -1);
+          }
+        } else {
+          for (let i = 0; i < workerData.rounds; i++) {
+            const token = table.tryLead(workerData.key, 2);
+            if (token > 0) {
+              result.led++;
+              if (Atomics.load(presence, counted) !== 0) result.ledWhileStored++;
+              table.free(workerData.key, token);
+            } else if (token < 0) {
+              result.handedBack++;
+              table.free(workerData.key, -token);
+            }
+          }
+          Atomics.store(control, 2, 1);
+        }
+        parentPort.postMessage(result);
+      });
+    `;
+    const module = `file://${join(__dirname, 'fill-table.ts')}`;
+    const run = (role: string) =>
+      new Promise<{ led: number; handedBack: number; ledWhileStored: number }>(
+        (resolve, reject) => {
+          const worker = new Worker(script, {
+            eval: true,
+            workerData: {
+              module,
+              buffers: table.buffers,
+              key,
+              rounds,
+              role,
+              control: control.buffer,
+            },
+          });
+          worker.once('message', (result) => {
+            resolve(result);
+            void worker.terminate();
+          });
+          worker.once('error', reject);
+        },
+      );
+    const running = Promise.all([run('primary'), run('worker')]);
+    while (Atomics.load(control, 1) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    Atomics.store(control, 0, 1);
+    Atomics.notify(control, 0);
+    const [, worker] = await running;
+    expect(worker?.ledWhileStored).toBe(0);
+    // The race was run: the worker both led and lost the key to the "primary".
+    expect(worker?.led).toBeGreaterThan(0);
+    expect((worker?.led ?? 0) + (worker?.handedBack ?? 0)).toBeLessThan(rounds);
+  });
 });

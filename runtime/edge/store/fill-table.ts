@@ -55,14 +55,22 @@ export class FillTable {
 
   /**
    * The fast path of a worker's miss: the lock for `key` when the shared store holds no key of
-   * its hash and no fill holds its slot. Returns the token to hand back with the store or release,
-   * or 0: ask the primary.
+   * its hash and no fill holds its slot. Returns
+   * - the token (> 0) to hand back with the store or release;
+   * - 0: ask the primary;
+   * - minus the token: the key was stored just as the slot was taken. Hand the token back to the
+   *   primary (a release, which wakes whoever waits on the slot), then ask it for the object.
    */
   tryLead(key: string, owner: number): number {
     const hash = hashKey(key);
-    if (Atomics.load(this.presence, hash & this.presenceMask) !== 0) return 0;
+    const presence = hash & this.presenceMask;
+    if (Atomics.load(this.presence, presence) !== 0) return 0;
     const token = this.token(owner);
-    return Atomics.compareExchange(this.locks, this.lockSlot(hash), 0, token) === 0 ? token : 0;
+    if (Atomics.compareExchange(this.locks, this.lockSlot(hash), 0, token) !== 0) return 0;
+    // The primary counts a stored key before it frees its filler's slot. So if that free is what
+    // let the take above succeed, the count is visible now, though it was 0 when read above (a
+    // thread preempted between the two reads would otherwise fetch a key just stored).
+    return Atomics.load(this.presence, presence) === 0 ? token : -token;
   }
 
   /** Takes the slot of `key` for `token`; false when another fill holds it. */
