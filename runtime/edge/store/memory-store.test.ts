@@ -28,6 +28,48 @@ describe('MemoryStore', () => {
     expect(s.peek('huge')).toBeUndefined();
   });
 
+  it('tells onEvict of evictions only, once the entry is gone', () => {
+    const evicted: string[] = [];
+    const s = new MemoryStore<Buffer>({
+      maxBytes: 250,
+      maxObjects: 3,
+      sizeOf: (value) => value.length,
+      onEvict: (key) => {
+        // The store's owner re-reads presence here (tiers.ts notePresence).
+        expect(s.peek(key)).toBeUndefined();
+        evicted.push(key);
+      },
+    });
+    s.set('a', Buffer.alloc(100));
+    s.set('b', Buffer.alloc(100));
+    s.delete('b');
+    s.set('c', Buffer.alloc(100));
+    s.set('d', Buffer.alloc(100)); // over 250 bytes: a goes
+    s.set('e', Buffer.alloc(10));
+    s.set('f', Buffer.alloc(10)); // four objects: c goes
+    expect(evicted).toEqual(['a', 'c']);
+    expect([...s.keys()]).toEqual(['d', 'e', 'f']);
+    expect(s.bytes).toBe(120);
+    expect(s.evictions).toBe(2);
+  });
+
+  it('re-measures a value changed in place without changing its recency', () => {
+    const grown = Buffer.alloc(100);
+    const sizes = new Map<Buffer, number>([[grown, 800]]);
+    const measured = new MemoryStore<Buffer>({
+      maxBytes: 1000,
+      maxObjects: 10,
+      sizeOf: (value) => sizes.get(value) ?? value.length,
+    });
+    measured.set('a', Buffer.alloc(100));
+    measured.set('b', grown);
+    measured.set('c', Buffer.alloc(100));
+    sizes.set(grown, 900);
+    measured.resize('b'); // 100 + 900 + 100 > 1000: the least recently used (a) goes, not b
+    expect([...measured.keys()]).toEqual(['b', 'c']);
+    expect(measured.bytes).toBe(1000);
+  });
+
   it('never holds more than its bounds and keeps its byte count exact, whatever the operations', () => {
     const op = fc.oneof(
       fc.record({

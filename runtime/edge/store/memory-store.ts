@@ -1,6 +1,9 @@
-// The memory tier: a byte-bounded, count-bounded LRU. A JavaScript Map keeps insertion order, so
-// "touch" is delete + set and the eviction victim is the first key: O(1) each, no linked list
-// objects per entry (PITFALLS: heap pressure grows with per-entry objects).
+// The memory tier: a byte-bounded, count-bounded LRU. The recency order is lru-cache's, kept in
+// typed arrays. A JavaScript Map used as the LRU (touch = delete + set, evict the first key) was
+// what this was before: every delete leaves a hole at the Map's front that each later "first key"
+// walks past until the table is rebuilt, so an eviction cost 22 µs growing to 160 µs with 200,000
+// entries (measured), and a full tier's misses slowed down with every object it held.
+import { LRUCache } from 'lru-cache';
 
 export interface MemoryStoreOptions<T> {
   maxBytes: number;
@@ -10,8 +13,9 @@ export interface MemoryStoreOptions<T> {
   onEvict?: (key: string, value: T) => void;
 }
 
-export class MemoryStore<T> {
-  private readonly entries = new Map<string, T>();
+export class MemoryStore<T extends object> {
+  private readonly entries: LRUCache<string, T>;
+  /** Bytes counted here rather than by lru-cache, which refuses entries of size 0. */
   private readonly sizes = new Map<string, number>();
   private bytesHeld = 0;
   private evicted = 0;
@@ -19,6 +23,19 @@ export class MemoryStore<T> {
 
   constructor(options: MemoryStoreOptions<T>) {
     this.options = options;
+    this.entries = new LRUCache<string, T>({
+      max: Math.max(1, options.maxObjects),
+      // Called for every removal: evictions (count bound, or evictToFit's pop) and deletes.
+      dispose: (_value, key, reason) => {
+        this.bytesHeld -= this.sizes.get(key) ?? 0;
+        this.sizes.delete(key);
+        if (reason === 'evict') this.evicted++;
+      },
+      // Once the entry is gone (dispose runs while it is still there): onEvict may look it up.
+      disposeAfter: (value, key, reason) => {
+        if (reason === 'evict') this.options.onEvict?.(key, value);
+      },
+    });
   }
 
   get bytes(): number {
@@ -33,36 +50,30 @@ export class MemoryStore<T> {
 
   /** The entry, marked most recently used. */
   get(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry;
+    return this.entries.get(key);
   }
 
   /** The entry without changing its recency (purge scans, tests). */
   peek(key: string): T | undefined {
-    return this.entries.get(key);
+    return this.entries.peek(key);
   }
 
   /** Stores an entry, evicting least recently used ones; an entry larger than the bound is refused. */
   set(key: string, value: T): boolean {
     const size = this.options.sizeOf(value);
-    if (size > this.options.maxBytes) {
-      this.delete(key);
-      return false;
-    }
     this.delete(key);
-    this.entries.set(key, value);
+    if (size > this.options.maxBytes) return false;
+    // Counted before the set: a set that evicts for the count bound disposes of another key.
     this.sizes.set(key, size);
     this.bytesHeld += size;
+    this.entries.set(key, value);
     this.evictToFit();
     return this.entries.has(key);
   }
 
   /** Re-measures a value changed in place (a variant added, headers updated by a 304). */
   resize(key: string): void {
-    const value = this.entries.get(key);
+    const value = this.entries.peek(key);
     if (value === undefined) return;
     const size = this.options.sizeOf(value);
     this.bytesHeld += size - (this.sizes.get(key) ?? 0);
@@ -70,16 +81,15 @@ export class MemoryStore<T> {
     this.evictToFit();
   }
 
+  /** Keys from the least to the most recently used. */
   keys(): IterableIterator<string> {
-    return this.entries.keys();
+    return this.entries.rkeys();
   }
 
   delete(key: string): T | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries.peek(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);
-    this.bytesHeld -= this.sizes.get(key) ?? 0;
-    this.sizes.delete(key);
     return entry;
   }
 
@@ -89,17 +99,9 @@ export class MemoryStore<T> {
 
   clear(): void {
     this.entries.clear();
-    this.sizes.clear();
-    this.bytesHeld = 0;
   }
 
   private evictToFit(): void {
-    while (this.bytesHeld > this.options.maxBytes || this.entries.size > this.options.maxObjects) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) return;
-      const value = this.delete(oldest.value);
-      this.evicted++;
-      if (value !== undefined) this.options.onEvict?.(oldest.value, value);
-    }
+    while (this.bytesHeld > this.options.maxBytes && this.entries.size > 0) this.entries.pop();
   }
 }
