@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { PurgeRequest } from '../purge.ts';
 import { purgeMatches } from '../purge.ts';
 import type { CachedObject, StoredVariant } from './entry.ts';
@@ -20,7 +21,16 @@ interface DiskIndexEntry {
 const suffix = '.obj';
 
 export class DiskStore {
-  private readonly index = new Map<string, DiskIndexEntry>();
+  /**
+   * Objects on disk in least to most recently used order. lru-cache keeps that order in arrays: a
+   * Map used this way (delete + set, evict its first key) walks past a hole per earlier eviction
+   * (see memory-store.ts).
+   */
+  private readonly index = new LRUCache<string, DiskIndexEntry>({
+    // Bounded by the bytes counted here; lru-cache wants some bound, and 1 per entry never binds.
+    maxSize: Number.MAX_SAFE_INTEGER,
+    sizeCalculation: () => 1,
+  });
   private readonly unlinking = new Set<Promise<void>>();
   /** Told of every key added to or removed from the index (not of reads). */
   private keyWatcher: ((key: string) => void) | undefined;
@@ -53,7 +63,7 @@ export class DiskStore {
   }
 
   keys(): IterableIterator<string> {
-    return this.index.keys();
+    return this.index.rkeys();
   }
 
   watchKeys(watcher: (key: string) => void): void {
@@ -100,8 +110,6 @@ export class DiskStore {
   async get(key: string): Promise<CachedObject | undefined> {
     const entry = this.index.get(key);
     if (entry === undefined) return undefined;
-    this.index.delete(key);
-    this.index.set(key, entry);
     try {
       return decodeObject(await readFile(entry.file));
     } catch {
@@ -137,11 +145,11 @@ export class DiskStore {
         .catch(() => {})
         .finally(() => this.unlinking.delete(removal));
       this.unlinking.add(removal);
-      const previous = this.index.get(object.key);
+      const previous = this.index.peek(object.key);
       if (previous !== undefined) this.remove(object.key);
       return;
     }
-    const previous = this.index.get(object.key);
+    const previous = this.index.peek(object.key);
     if (previous !== undefined) {
       this.bytesHeld -= previous.size;
       this.index.delete(object.key);
@@ -162,7 +170,7 @@ export class DiskStore {
   purge(purge: PurgeRequest): number {
     if (this.writing > 0) this.purgesDuringWrites.push(purge);
     let touched = 0;
-    for (const [key, entry] of [...this.index]) {
+    for (const [key, entry] of [...this.index.entries()]) {
       const matches = purgeMatches(purge, {
         key,
         siteId: entry.siteId,
@@ -178,7 +186,7 @@ export class DiskStore {
   }
 
   private remove(key: string): void {
-    const entry = this.index.get(key);
+    const entry = this.index.peek(key);
     if (entry === undefined) return;
     this.index.delete(key);
     this.bytesHeld -= entry.size;
@@ -196,7 +204,7 @@ export class DiskStore {
 
   private async evictToFit(): Promise<void> {
     while (this.bytesHeld > this.maxBytes) {
-      const oldest = this.index.keys().next();
+      const oldest = this.index.rkeys().next();
       if (oldest.done) return;
       this.remove(oldest.value);
       this.evicted++;
