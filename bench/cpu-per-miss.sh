@@ -4,7 +4,8 @@
 # up for 2 s, then drives new URLs with wrk -t2 -c64 for SECONDS and prints the utime+stime of all
 # edge processes per request, per process and in total. A/B two checkouts by running it
 # alternately in the same minutes: on a shared machine req/s moves more than CPU per request.
-#   bench/cpu-per-miss.sh [CHECKOUT] [SECONDS]      EDGE_ENV="EDGEPLANE_EDGE_WORKERS=1" adds edge env
+#   bench/cpu-per-miss.sh [CHECKOUT] [SECONDS]      EDGE_ENV="EDGEPLANE_EDGE_WORKERS=1" adds edge env,
+#                                                   RUNS=12 measures 12 runs back to back
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 checkout=$(cd "${1:-$here}" && pwd)
@@ -53,28 +54,38 @@ drive() {
 drive 2 warm >/dev/null
 # utime+stime of /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat (comm has no spaces here).
 ticks() { local stat; read -r -a stat <"$1/stat"; echo $((stat[13] + stat[14])); }
-declare -A before thread_before
-pids=$(pgrep -g "$edge_pid")
-for pid in $pids; do
-  before[$pid]=$(ticks "/proc/$pid")
-  for task in /proc/"$pid"/task/*; do thread_before[$task]=$(ticks "$task"); done
-done
-requests=$(drive "$seconds" run | sed -n 's/^REQUESTS //p')
-hz=$(getconf CLK_TCK)
-total=0
-for pid in $pids; do
-  used=$(($(ticks "/proc/$pid") - before[$pid]))
-  total=$((total + used))
-  role=worker
-  [ "$pid" = "$edge_pid" ] && role=primary
-  echo "  $role $pid: $((used * 1000000 / hz / requests)) µs per request"
-  # Threads that used at least 5 µs per request: the main thread (tid = pid), worker threads, and
-  # Node's helpers (libuv pool, V8 GC and compiler threads).
-  for task in /proc/"$pid"/task/*; do
-    [ -n "${thread_before[$task]:-}" ] || continue
-    per=$((($(ticks "$task") - thread_before[$task]) * 1000000 / hz / requests))
-    [ "$per" -ge 5 ] && echo "    thread ${task##*/} ($(cat "$task/comm")): $per µs per request"
+# One measured run; with RUNS=N, N runs back to back on the same edge (e.g. to see the cost once
+# the memory tier is full: 256 MB of 1 KB misses fill in about 30 s).
+measure() {
+  local label=$1 pid task used per role total=0 requests hz
+  declare -A before thread_before
+  pids=$(pgrep -g "$edge_pid")
+  for pid in $pids; do
+    before[$pid]=$(ticks "/proc/$pid")
+    for task in /proc/"$pid"/task/*; do thread_before[$task]=$(ticks "$task"); done
   done
-done
-echo "$(basename "$checkout"): $requests misses in ${seconds}s ($((requests / seconds)) req/s)," \
-  "edge CPU $((total * 1000000 / hz / requests)) µs per miss, load $(cut -d' ' -f1 /proc/loadavg)"
+  requests=$(drive "$seconds" "run$RANDOM" | sed -n 's/^REQUESTS //p')
+  hz=$(getconf CLK_TCK)
+  for pid in $pids; do
+    used=$(($(ticks "/proc/$pid") - before[$pid]))
+    total=$((total + used))
+    role=worker
+    [ "$pid" = "$edge_pid" ] && role=primary
+    echo "  $role $pid: $((used * 1000000 / hz / requests)) µs per request"
+    # Threads that used at least 5 µs per request: the main thread (tid = pid), worker threads,
+    # and Node's helpers (libuv pool, V8 GC and compiler threads).
+    for task in /proc/"$pid"/task/*; do
+      [ -n "${thread_before[$task]:-}" ] || continue
+      per=$((($(ticks "$task") - thread_before[$task]) * 1000000 / hz / requests))
+      [ "$per" -ge 5 ] && echo "    thread ${task##*/} ($(cat "$task/comm")): $per µs per request"
+    done
+  done
+  echo "$(basename "$checkout")$label: $requests misses in ${seconds}s ($((requests / seconds)) req/s)," \
+    "edge CPU $((total * 1000000 / hz / requests)) µs per miss, load $(cut -d' ' -f1 /proc/loadavg)"
+}
+runs=${RUNS:-1}
+if [ "$runs" -eq 1 ]; then
+  measure ""
+else
+  for run in $(seq "$runs"); do measure " run $run"; done
+fi
