@@ -12,10 +12,24 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
+/**
+ * The most bytes one write to stdout carries. Every thread of the edge writes its own batches to
+ * fd 1; on a pipe (a container's stdout) only writes of at most PIPE_BUF (4096 bytes on Linux)
+ * are atomic, so larger ones could interleave with another thread's when the pipe is full and
+ * break lines apart.
+ */
+export const stdoutWriteBytes = 4096;
+
 export function createLogger(options: LoggerOptions): Logger {
   let destination = options.destination;
   if (destination === undefined) {
-    const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    // sonic-boom writes its chunks whole and never merges one past maxWrite.
+    const stdout = pino.destination({
+      dest: 1,
+      sync: false,
+      minLength: stdoutWriteBytes / 2,
+      maxWrite: stdoutWriteBytes,
+    });
     // Buffered for throughput, but never more than a second behind.
     setInterval(() => stdout.flush(), 1000).unref();
     destination = stdout;
@@ -56,8 +70,7 @@ export interface RequestLineWriter extends WriteRequestLine {
   flush(): void;
 }
 
-/** Lines are held until this many characters, or `requestLineHoldMs`, whichever comes first. */
-const requestLineBatchChars = 8192;
+/** Lines are held until the next would pass `stdoutWriteBytes`, or `requestLineHoldMs`. */
 const requestLineHoldMs = 20;
 
 /** Printable ASCII without `"` and `\`: quoted as it is in JSON. */
@@ -88,10 +101,12 @@ export function createRequestLineWriter(logger: Logger): RequestLineWriter {
   const bound = JSON.stringify({ pid: process.pid, ...logger.bindings() }).slice(1, -1);
   const infoLevel = logger.levels.values.info ?? 30;
   const quoted = quotedOnce();
-  // Lines go to the destination in batches of ~8 KiB: sonic-boom measures its pending buffer
-  // (Buffer.byteLength of up to 16 KiB) on every write, which per line cost ~5% of a worker's
-  // time on 1 KB hits. A line waits at most requestLineHoldMs (or until flush()).
+  // Lines go to the destination in batches of whole lines up to stdoutWriteBytes (one atomic
+  // write on a pipe; a single longer line goes alone): sonic-boom measures its pending buffer on
+  // every write, which per line cost ~5% of a worker's time on 1 KB hits. A line waits at most
+  // requestLineHoldMs (or until flush()).
   let pending = '';
+  let pendingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     if (timer !== undefined) clearTimeout(timer);
@@ -99,13 +114,17 @@ export function createRequestLineWriter(logger: Logger): RequestLineWriter {
     if (pending.length === 0 || stream === undefined) return;
     const out = pending;
     pending = '';
+    pendingBytes = 0;
     stream.write(out);
   };
   const write: WriteRequestLine = (site, method, path, status, cache, bytes, ms) => {
     if (stream === undefined || !logger.isLevelEnabled('info')) return;
-    pending += `{"level":${infoLevel},"time":${Date.now()},${bound},"site":${quoted(site)},"method":${quoted(method)},"path":${jsonString(path)},"status":${status},"cache":${quoted(cache)},"bytes":${bytes},"ms":${ms},"msg":"request"}\n`;
-    if (pending.length >= requestLineBatchChars) flush();
-    else if (timer === undefined) {
+    const line = `{"level":${infoLevel},"time":${Date.now()},${bound},"site":${quoted(site)},"method":${quoted(method)},"path":${jsonString(path)},"status":${status},"cache":${quoted(cache)},"bytes":${bytes},"ms":${ms},"msg":"request"}\n`;
+    const lineBytes = Buffer.byteLength(line);
+    if (pendingBytes + lineBytes > stdoutWriteBytes) flush();
+    pending += line;
+    pendingBytes += lineBytes;
+    if (timer === undefined) {
       timer = setTimeout(flush, requestLineHoldMs);
       timer.unref();
     }
