@@ -210,7 +210,9 @@ describe('fast path on random request bytes', () => {
       }),
       { numRuns: 150 },
     );
-    // The generator reaches the fast path often enough for the property to say something.
-    expect(servedInTotal).toBeGreaterThan(30);
+    // The generator reaches the fast path often enough for the property to say something: about
+    // 50 fast hits in 150 runs (43-59 in 8 runs; one CI run had 30). A generator that stopped
+    // reaching the fast path would fall far below 15.
+    expect(servedInTotal).toBeGreaterThanOrEqual(15);
   });
 });
