@@ -167,6 +167,9 @@ export async function startThreadPrimary(
     await disk?.settled();
     return Math.max(shared, ...counts);
   };
+  /** A purge from the management API or the origin: URL values put in key form first. */
+  const purgeFromOutside = (purge: PurgeRequest) =>
+    purgeEverywhere(normalisePurge(purge, siteTable));
 
   // Subscribed before loading, so a change that lands while the load is answered is not missed.
   let changed = false;
@@ -296,7 +299,7 @@ export async function startThreadPrimary(
       ]);
       return { contentType: registry.contentType, body: await merged.metrics() };
     },
-    purge: (purge) => purgeEverywhere(normalisePurge(purge, siteTable)),
+    purge: purgeFromOutside,
     purgeToken: config.purgeToken,
     logger,
   });
@@ -307,7 +310,7 @@ export async function startThreadPrimary(
     trafficPort,
     managementPort,
     registry,
-    purge: (purge) => purgeEverywhere(normalisePurge(purge, siteTable)),
+    purge: purgeFromOutside,
     workers: () => new Map(threads),
     async close() {
       stopping = true;

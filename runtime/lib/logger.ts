@@ -48,12 +48,6 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
-/**
- * Writes one request line per call in pino's JSON shape, straight to the logger's destination.
- * pino's own per-call path (serialisers, redaction, key checks) cost ~11% of a cache hit in a
- * CPU profile of the edge; a request line has fixed, known fields, so it is one template here, and
- * only a path with characters JSON must escape goes through JSON.stringify.
- */
 /** One request's line: its fields in this order. */
 export type WriteRequestLine = (
   site: string,
@@ -94,6 +88,12 @@ function quotedOnce(): (text: string) => string {
   };
 }
 
+/**
+ * Writes one request line per call in pino's JSON shape, straight to the logger's destination.
+ * pino's own per-call path (serialisers, redaction, key checks) cost ~11% of a cache hit in a
+ * CPU profile of the edge; a request line has fixed, known fields, so it is one template here, and
+ * only values with characters JSON must escape go through JSON.stringify.
+ */
 export function createRequestLineWriter(logger: Logger): RequestLineWriter {
   const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[
     pino.symbols.streamSym

@@ -1,8 +1,9 @@
 // The memory tier: a byte-bounded, count-bounded LRU. The recency order is lru-cache's, kept in
 // typed arrays. A JavaScript Map used as the LRU (touch = delete + set, evict the first key) was
 // what this was before: every delete leaves a hole at the Map's front that each later "first key"
-// walks past until the table is rebuilt, so an eviction cost 22 µs growing to 160 µs with 200,000
-// entries (measured), and a full tier's misses slowed down with every object it held.
+// walks past until the table is rebuilt, so an eviction cost 22 µs growing to 170 µs with 200,000
+// entries (bench/memory-tier-evictions.ts), and a full tier's misses slowed down with every
+// object it held.
 import { LRUCache } from 'lru-cache';
 
 export interface MemoryStoreOptions<T> {

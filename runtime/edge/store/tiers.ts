@@ -245,7 +245,8 @@ export class SharedStore {
   }
 
   private setInMemory(object: CachedObject): void {
-    this.memory.set(object.key, object);
+    // The primary thread's own fills put the object in this same tier just before (fill.ts keep).
+    if (this.memory.peek(object.key) !== object) this.memory.set(object.key, object);
     this.notePresence(object.key);
   }
 
