@@ -1,5 +1,6 @@
 // Structured JSON logs (pino). Logging is asynchronous (sonic-boom with a buffer) so a request
 // log line never blocks the event loop on a hot path; it is flushed on exit.
+import { fstatSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -13,22 +14,39 @@ export interface LoggerOptions {
 }
 
 /**
- * The most bytes one write to stdout carries. Every thread of the edge writes its own batches to
+ * The most bytes one write to a pipe carries. Every thread of the edge writes its own batches to
  * fd 1; on a pipe (a container's stdout) only writes of at most PIPE_BUF (4096 bytes on Linux)
  * are atomic, so larger ones could interleave with another thread's when the pipe is full and
  * break lines apart.
  */
-export const stdoutWriteBytes = 4096;
+export const pipeWriteBytes = 4096;
+
+/**
+ * The most bytes one write to a regular file carries. Linux holds the file's lock for a whole
+ * write(), so writes from several threads never interleave whatever their size; fewer, larger
+ * writes cost less (4 KiB writes were ~4% of the edge's CPU on 100 KB hits with request logs on).
+ */
+export const fileWriteBytes = 64 * 1024;
+
+/** The write size that keeps lines whole on `fd`: larger for a regular file, PIPE_BUF otherwise. */
+export function writeBytesFor(fd: number): number {
+  try {
+    return fstatSync(fd).isFile() ? fileWriteBytes : pipeWriteBytes;
+  } catch {
+    return pipeWriteBytes;
+  }
+}
 
 export function createLogger(options: LoggerOptions): Logger {
   let destination = options.destination;
   if (destination === undefined) {
     // sonic-boom writes its chunks whole and never merges one past maxWrite.
+    const writeBytes = writeBytesFor(1);
     const stdout = pino.destination({
       dest: 1,
       sync: false,
-      minLength: stdoutWriteBytes / 2,
-      maxWrite: stdoutWriteBytes,
+      minLength: writeBytes / 2,
+      maxWrite: writeBytes,
     });
     // Buffered for throughput, but never more than a second behind.
     setInterval(() => stdout.flush(), 1000).unref();
@@ -64,7 +82,7 @@ export interface RequestLineWriter extends WriteRequestLine {
   flush(): void;
 }
 
-/** Lines are held until the next would pass `stdoutWriteBytes`, or `requestLineHoldMs`. */
+/** Lines are held until the next would pass the batch bound, or `requestLineHoldMs`. */
 const requestLineHoldMs = 20;
 
 /** Printable ASCII without `"` and `\`: quoted as it is in JSON. */
@@ -95,14 +113,17 @@ function quotedOnce(): (text: string) => string {
  * only values with characters JSON must escape go through JSON.stringify.
  */
 export function createRequestLineWriter(logger: Logger): RequestLineWriter {
-  const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[
-    pino.symbols.streamSym
-  ];
+  const stream = (
+    logger as unknown as Record<symbol, { write(line: string): void; maxWrite?: unknown }>
+  )[pino.symbols.streamSym];
+  // stdout's destination says what keeps lines whole there (createLogger); other streams get
+  // the pipe bound.
+  const batchBytes = typeof stream?.maxWrite === 'number' ? stream.maxWrite : pipeWriteBytes;
   const bound = JSON.stringify({ pid: process.pid, ...logger.bindings() }).slice(1, -1);
   const infoLevel = logger.levels.values.info ?? 30;
   const quoted = quotedOnce();
-  // Lines go to the destination in batches of whole lines up to stdoutWriteBytes (one atomic
-  // write on a pipe; a single longer line goes alone): sonic-boom measures its pending buffer on
+  // Lines go to the destination in batches of whole lines up to batchBytes (one atomic write
+  // on a pipe; a single longer line goes alone): sonic-boom measures its pending buffer on
   // every write, which per line cost ~5% of a worker's time on 1 KB hits. A line waits at most
   // requestLineHoldMs (or until flush()).
   let pending = '';
@@ -121,7 +142,7 @@ export function createRequestLineWriter(logger: Logger): RequestLineWriter {
     if (stream === undefined || !logger.isLevelEnabled('info')) return;
     const line = `{"level":${infoLevel},"time":${Date.now()},${bound},"site":${quoted(site)},"method":${quoted(method)},"path":${jsonString(path)},"status":${status},"cache":${quoted(cache)},"bytes":${bytes},"ms":${ms},"msg":"request"}\n`;
     const lineBytes = Buffer.byteLength(line);
-    if (pendingBytes + lineBytes > stdoutWriteBytes) flush();
+    if (pendingBytes + lineBytes > batchBytes) flush();
     pending += line;
     pendingBytes += lineBytes;
     if (timer === undefined) {
