@@ -28,8 +28,15 @@ export interface EdgeContext {
   readonly observer: Observer;
   readonly options: EdgeOptions;
   /** Cache fills in flight in this process, by primary key (request collapsing). */
-  readonly inflight: Map<string, Promise<void>>;
+  readonly inflight: Map<string, FillInFlight>;
   readonly requestKeys: RequestKeys;
   /** Background revalidations in flight (stale-while-revalidate), by primary key. */
   readonly revalidating: Set<string>;
+}
+
+/** A fill that requests of this thread for the same key wait on (handler.ts collapsedFill). */
+export interface FillInFlight {
+  readonly done: Promise<void>;
+  /** What the fill stored (fill.ts keep), which the thread's own memory tier may not hold. */
+  object?: CachedObject;
 }

@@ -544,7 +544,13 @@ function freshenedVariant(
   );
 }
 
-/** Puts the object in this process's memory tier and in the shared tier. */
+/**
+ * Puts the object in the shared tier, and in this thread's memory tier unless the shared tier
+ * holds this thread's fills (a worker thread): there it replaces a copy the thread holds, and
+ * otherwise waits until the thread is asked for it again (a lookup then brings it). Most misses
+ * of a CDN are never asked for again, so a worker's small tier keeps what is asked for twice,
+ * and a miss costs the worker no insert (and no eviction) of its own.
+ */
 function keep(ctx: EdgeContext, object: CachedObject): void {
   // A purge that landed while this response was being fetched wins (purge-fence.ts); the
   // primary's shared store checks again for purges this worker has not heard of yet.
@@ -552,7 +558,10 @@ function keep(ctx: EdgeContext, object: CachedObject): void {
     ctx.tier.release(object.key);
     return;
   }
-  ctx.memory.set(object.key, object);
+  const flight = ctx.inflight.get(object.key);
+  if (flight !== undefined) flight.object = object;
+  if (!ctx.tier.holdsFills || ctx.memory.peek(object.key) !== undefined)
+    ctx.memory.set(object.key, object);
   ctx.tier.store(object);
 }
 

@@ -288,8 +288,13 @@ async function collapsedFill(
     return fill(ctx, exchange, { key, fwd, lead: false, stale: how.stale });
   const running = ctx.inflight.get(key);
   if (running !== undefined) {
-    await running;
-    const object = ctx.memory.get(key);
+    await running.done;
+    let object = ctx.memory.get(key);
+    if (object === undefined && running.object !== undefined) {
+      // A worker thread's fill is held by the primary only; asked for again, this thread keeps it.
+      object = running.object;
+      ctx.memory.set(key, object);
+    }
     return answer(
       ctx,
       exchange,
@@ -300,12 +305,11 @@ async function collapsedFill(
     );
   }
   let finished: () => void = () => {};
-  ctx.inflight.set(
-    key,
-    new Promise<void>((resolve) => {
+  ctx.inflight.set(key, {
+    done: new Promise<void>((resolve) => {
       finished = resolve;
     }),
-  );
+  });
   try {
     // A revalidation takes the shared fill lock too, so other workers' revalidations of the same
     // stale copy wait for its answer (within this worker, `inflight` above does the same).

@@ -28,6 +28,7 @@ type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
  */
 export class ThreadTier implements SharedTier {
   readonly shared = true;
+  readonly holdsFills = true;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void;

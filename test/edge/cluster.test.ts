@@ -146,4 +146,35 @@ describe('edge with two workers', () => {
     const onDisk = /edgeplane_edge_cache_objects\{tier="disk"\} (\d+)/.exec(metrics.body);
     expect(Number(onDisk?.[1])).toBeGreaterThan(0);
   });
+
+  it("keeps a worker's misses in the primary's store, and in the worker's own once asked again", async () => {
+    const objects = async () => {
+      const metrics = (await get(managementUrl, '/metrics')).body;
+      const count = (tier: string) =>
+        Number(
+          new RegExp(`edgeplane_edge_cache_objects\\{tier="${tier}"\\} (\\d+)`).exec(metrics)?.[1],
+        );
+      return { shared: count('memory'), worker: count('worker-memory') };
+    };
+    const before = await objects();
+    const paths = Array.from({ length: 30 }, (_, i) => `/admit/${i}`);
+    for (const path of paths) await getOnNewConnection(trafficUrl, path, host);
+    // A worker's store reaches the primary just after its answer: wait for the last one.
+    let afterMisses = await objects();
+    for (let i = 0; i < 50 && afterMisses.shared - before.shared < paths.length; i++) {
+      await sleep(20);
+      afterMisses = await objects();
+    }
+    expect(afterMisses.shared - before.shared).toBe(paths.length);
+    expect(afterMisses.worker).toBe(before.worker);
+    // Asked again on new connections, the worker thread answers some from the shared store and
+    // keeps those.
+    for (const path of paths) {
+      await getOnNewConnection(trafficUrl, path, host);
+      await getOnNewConnection(trafficUrl, path, host);
+    }
+    expect((await objects()).worker).toBeGreaterThan(before.worker);
+    expect(await answeringWorkers('/admit/0', 'miss')).toHaveProperty('size', 1);
+    for (const path of paths) expect(versions.get(path)).toBe(1);
+  });
 });

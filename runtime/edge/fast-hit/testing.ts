@@ -8,7 +8,8 @@ import { type EdgeEnv, parseRuntimeEnv } from '../../contract.ts';
 import { type SiteInput, siteSchema } from '../../lib/site.ts';
 import { StaticSiteSource } from '../../lib/site-file-source.ts';
 import { edgeConfigFrom } from '../config.ts';
-import { LocalTier } from '../store/tiers.ts';
+import type { PurgeRequest } from '../purge.ts';
+import { LocalTier, type SharedTier } from '../store/tiers.ts';
 import { createTrafficProcess, listen, type TrafficProcess } from '../traffic.ts';
 import { type FastHitStats, fastHitStats } from './index.ts';
 
@@ -25,10 +26,15 @@ export interface FastHitEdge extends TestTrafficEdge {
   stats: FastHitStats;
 }
 
-/** A single-process traffic server on listen(0); `extraEnv` adds edge variables of the contract. */
+/**
+ * A single-process traffic server on listen(0); `extraEnv` adds edge variables of the contract,
+ * `tier` what stands behind its memory tier (by default a LocalTier without disk).
+ */
 export async function startTestTrafficEdge(
   sites: SiteInput[],
   extraEnv: Record<string, string> = {},
+  tier: (purgeLocal: (purge: PurgeRequest) => number) => SharedTier = (purgeLocal) =>
+    new LocalTier(undefined, purgeLocal),
 ): Promise<TestTrafficEdge> {
   const env = parseRuntimeEnv({
     ...extraEnv,
@@ -50,7 +56,7 @@ export async function startTestTrafficEdge(
   const traffic = await createTrafficProcess({
     config,
     sites: new StaticSiteSource(sites.map((site) => siteSchema.parse(site))),
-    tier: (purgeLocal) => new LocalTier(undefined, purgeLocal),
+    tier,
     memory: config.memoryBytes,
     registry,
     logger: pino({ level: 'info' }, sink),

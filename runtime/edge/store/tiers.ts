@@ -22,6 +22,11 @@ export interface AcquireResult {
 export interface SharedTier {
   /** True when other processes fill this tier too, so it may hold a fresher copy than ours. */
   readonly shared: boolean;
+  /**
+   * True when this tier holds what this thread fills, so the thread's own memory tier need not:
+   * it takes an object when it is asked for it again (see fill.ts keep).
+   */
+  readonly holdsFills: boolean;
   lookup(key: string): Promise<CachedObject | undefined>;
   /**
    * Claims the background revalidation of a key for this process; false when another process
@@ -295,6 +300,8 @@ export class SharedStore {
  */
 export class PrimaryThreadTier implements SharedTier {
   readonly shared = true;
+  // This thread's memory tier is the shared store's own.
+  readonly holdsFills = false;
   private readonly sharedStore: SharedStore;
   private readonly owner: number;
   private readonly purgeAll: (purge: PurgeRequest) => Promise<number>;
@@ -335,6 +342,7 @@ export class PrimaryThreadTier implements SharedTier {
 /** A single process: the memory tier is the edge cache's own; behind it only the disk tier. */
 export class LocalTier implements SharedTier {
   readonly shared = false;
+  readonly holdsFills = false;
   private readonly disk: DiskStore | undefined;
   private readonly purgeLocal: (purge: PurgeRequest) => number;
 
