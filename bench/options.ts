@@ -38,7 +38,8 @@ export interface BenchOptions {
 
 export const defaultOptions: BenchOptions = {
   durationSeconds: 10,
-  warmupSeconds: 3,
+  // The edge's JIT needs about 8 s of misses to reach its steady state (bench/README.md).
+  warmupSeconds: 10,
   rounds: 3,
   connections: 64,
   threads: 2,
