@@ -228,6 +228,9 @@ export async function startThreadPrimary(
       case 'release':
         store.release(message.key, message.revalidation, message.token);
         return;
+      case 'free':
+        store.freeSlot(message.key, message.token);
+        return;
       case 'purge':
         void purgeEverywhere(message.purge).then((count) =>
           send(worker, { edgeplane: 'reply', id: message.id, count }),

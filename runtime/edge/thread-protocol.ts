@@ -15,6 +15,11 @@ export type WorkerToPrimary =
   /** `token`: the fill-table slot the worker took for this fill itself (store/fill-table.ts). */
   | { edgeplane: 'store'; object: PackedObject; token?: number }
   | { edgeplane: 'release'; key: string; revalidation: boolean; token?: number }
+  /**
+   * A slot the worker took just as its key was stored (FillTable.tryLead): freed, its waiters
+   * look again. Unlike a release it ends no lock and no revalidation claim: there was no fill.
+   */
+  | { edgeplane: 'free'; key: string; token: number }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
   | { edgeplane: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }

@@ -75,7 +75,7 @@ export class ThreadTier implements SharedTier {
         return { lead: true };
       }
       // Stored just as the slot was taken: give it back before asking (the messages keep order).
-      if (token < 0) this.send({ edgeplane: 'release', key, revalidation: false, token: -token });
+      if (token < 0) this.send({ edgeplane: 'free', key, token: -token });
     }
     const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key, staleResponseTime }));
     return reply.object === undefined

@@ -96,6 +96,24 @@ describe('SharedStore with a fill table', () => {
     expect(await store.acquire('GET http://a/slow', 2)).toEqual({ lead: false, waited: true });
   });
 
+  it('frees a slot handed back after a store raced its take, leaving revalidation claims alone', async () => {
+    const { fills, store } = setup();
+    const [stored, other] = collidingKeys(fills);
+    store.store(objectFor(stored));
+    // Another thread revalidates the stored copy in the background.
+    expect(store.claimRevalidation(stored, Number.MAX_SAFE_INTEGER)).toBe(true);
+    // A worker took the slot just as the key was stored (tryLead's hand-back case)...
+    const token = fills.token(2);
+    expect(fills.take(stored, token)).toBe(true);
+    // ...while a miss of another key of that slot waits for it.
+    const waiter = store.acquire(other, 3);
+    expect(waiter).toBeInstanceOf(Promise);
+    store.freeSlot(stored, token);
+    expect(await waiter).toEqual({ lead: true });
+    // The background revalidation still holds its claim: no second one starts.
+    expect(store.claimRevalidation(stored, Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+
   it('frees a slot only with the token that holds it', async () => {
     const { fills, store } = setup();
     const token = fills.tryLead('GET http://a/t', 1);

@@ -249,6 +249,15 @@ export class SharedStore {
     if (!revalidation) this.finish(key, { lead: false }, token);
   }
 
+  /**
+   * Frees a slot a worker took with `token` but did not fill from (the key was stored just as it
+   * took it): the slot's waiters, of this key or another, look again.
+   */
+  freeSlot(key: string, token: number): void {
+    const slot = this.fills?.free(key, token);
+    if (slot !== undefined) this.wakeSlot(slot, undefined, { lead: false });
+  }
+
   private setInMemory(object: CachedObject): void {
     // The primary thread's own fills put the object in this same tier just before (fill.ts keep).
     if (this.memory.peek(object.key) !== object) this.memory.set(object.key, object);
