@@ -54,11 +54,13 @@ export async function createTrafficProcess(options: {
     'edgeOriginDuration',
     'edgeOriginErrors',
   ]);
-  const given = typeof options.memory === 'number' ? undefined : options.memory;
-  const memory = given?.store ?? createObjectStore(options.memory as number, config.maxObjects);
-  const fence =
-    given?.fence ??
-    new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs);
+  const { store: memory, fence } =
+    typeof options.memory === 'number'
+      ? {
+          store: createObjectStore(options.memory, config.maxObjects),
+          fence: new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs),
+        }
+      : options.memory;
   const purgeLocal = (purge: PurgeRequest) => {
     const now = Date.now();
     fence.record(purge, now);

@@ -59,7 +59,8 @@ export class FillTable {
    * - the token (> 0) to hand back with the store or release;
    * - 0: ask the primary;
    * - minus the token: the key was stored just as the slot was taken. Hand the token back to the
-   *   primary (a release, which wakes whoever waits on the slot), then ask it for the object.
+   *   primary (SharedStore.freeSlot, which wakes whoever waits on the slot), then ask it for the
+   *   object.
    */
   tryLead(key: string, owner: number): number {
     const hash = hashKey(key);
