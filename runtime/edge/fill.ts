@@ -29,6 +29,7 @@ import { negotiateCoding, varyWithAcceptEncoding } from './representation.ts';
 import { serveStored } from './serve-stored.ts';
 import { policiesOf } from './site-policy.ts';
 import type { CachedObject, StoredVariant } from './store/entry.ts';
+import { ownedCopy } from './store/owned-bytes.ts';
 import { classifyUpstreamError, UpstreamError, type UpstreamResponse } from './upstream.ts';
 import { objectWith, selectVariant, timingOf, withFastPath } from './variants.ts';
 
@@ -219,8 +220,9 @@ async function streamBody(
   exchange.bytes += sent;
   if (sink !== undefined && !client.destroyed) sink.end();
   // Always a copy: an origin chunk is a view of the socket read that carried it (headers too),
-  // which the cache would keep alive beyond the bytes it counts.
-  return kept === undefined ? undefined : Buffer.concat(kept, size);
+  // which the cache would keep alive beyond the bytes it counts; and a copy of its own, not one
+  // carved from Node's shared pool (store/owned-bytes.ts).
+  return kept === undefined ? undefined : ownedCopy(kept, size);
 }
 
 /** Resolves when the sink drains or the client goes away, leaving no listener behind. */

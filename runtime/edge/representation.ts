@@ -7,6 +7,7 @@ import type { Site } from '../lib/site.ts';
 import { compressBody, isCompressibleType } from './compression.ts';
 import { viaToken } from './forward-headers.ts';
 import type { CompressedCoding, ContentCoding, StoredVariant } from './store/entry.ts';
+import { owned } from './store/owned-bytes.ts';
 
 const compressibleMemo = new WeakMap<StoredVariant, boolean>();
 
@@ -57,7 +58,9 @@ export async function compressedBody(
   }
   let promise = inFlight[coding];
   if (promise === undefined) {
-    promise = compressBody(variant.body, coding).then((body) => {
+    promise = compressBody(variant.body, coding).then((compressed) => {
+      // zlib hands back a view of its (pooled) output chunk: the variant keeps a copy of its own.
+      const body = owned(compressed);
       variant.compressed = { ...variant.compressed, [coding]: body };
       return body;
     });
