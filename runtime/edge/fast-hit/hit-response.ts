@@ -109,7 +109,10 @@ export function hitHead(
   text += `age: ${ageHeaderValue(ageMs)}\r\ncache-status: ${cacheStatusValue}\r\n`;
   const dateLine = hasDate ? '' : currentDateLine(nowMs);
   text += `${dateLine}${keepAliveLines(keepAliveTimeoutMs)}\r\n`;
-  const head = Buffer.from(text, 'latin1');
+  // Memory of its own: the head lives as long as the variant, and a slice of Node's shared pool
+  // would keep its whole 64 KiB slab alive (store/owned-bytes.ts).
+  const head = Buffer.allocUnsafeSlow(text.length);
+  head.write(text, 0, 'latin1');
   const entry: BuiltHead = {
     coding,
     ageSeconds,
@@ -135,6 +138,11 @@ const wholeMaxBytes = 1024 * 1024;
 let wholeBytes = 0;
 const withWhole = new Set<BuiltHead>();
 
+/** Bytes of the joined head+body buffers held now (within wholeBudgetBytes). */
+export function joinedBytesHeld(): number {
+  return wholeBytes;
+}
+
 /** The head and `body` in one buffer, kept with the head; undefined for large bodies. */
 export function wholeOf(built: HitHead, body: Buffer): Buffer | undefined {
   if (built.whole !== undefined) return built.whole;
@@ -145,7 +153,7 @@ export function wholeOf(built: HitHead, body: Buffer): Buffer | undefined {
     withWhole.clear();
     wholeBytes = 0;
   }
-  // Not from the shared pool: a held slice would keep its whole 8 KiB pool alive.
+  // Not from the shared pool: a held slice would keep its whole 64 KiB pool slab alive.
   const whole = Buffer.allocUnsafeSlow(size);
   built.head.copy(whole, 0);
   body.copy(whole, built.head.length);

@@ -40,10 +40,27 @@ export interface CachedObject {
   variants: StoredVariant[];
 }
 
+/**
+ * What holding a variant costs in memory, not only its bytes: measured by
+ * test/edge/stored-footprint.test.ts, which fills a tier through real misses and hits and
+ * checks that the count covers what clearing it frees (V8 heap and ArrayBuffers). Beyond the
+ * bodies, a variant holds its objects, arrays and the Buffers' wrappers (`variantOverheadBytes`);
+ * each header field a string per value and name, an entry in the header record, and the wire
+ * arrays hits build (`fieldOverheadBytes`); and each field's text about three times: as parsed
+ * (values are slices of the response head, which they keep alive), and in the hit head built
+ * from them.
+ */
+export const variantOverheadBytes = 1536;
+export const fieldOverheadBytes = 64;
+
 export function variantSize(variant: StoredVariant): number {
-  let size = variant.body.length + 160 + variant.varyKey.length;
+  let size = variant.body.length + variantOverheadBytes + variant.varyKey.length;
   size += (variant.compressed?.br?.length ?? 0) + (variant.compressed?.gzip?.length ?? 0);
-  for (const name in variant.headers) size += name.length + String(variant.headers[name]).length;
+  for (const name in variant.headers) {
+    const value = variant.headers[name];
+    const values = Array.isArray(value) ? value : [value];
+    for (const one of values) size += fieldOverheadBytes + 3 * (name.length + String(one).length);
+  }
   for (const tag of variant.tags) size += tag.length;
   return size;
 }
