@@ -50,7 +50,7 @@ export interface CachedObject {
  * (values are slices of the response head, which they keep alive), and in the hit head built
  * from them.
  */
-export const variantOverheadBytes = 1536;
+export const variantOverheadBytes = 2048;
 export const fieldOverheadBytes = 64;
 
 export function variantSize(variant: StoredVariant): number {
@@ -58,11 +58,15 @@ export function variantSize(variant: StoredVariant): number {
   size += (variant.compressed?.br?.length ?? 0) + (variant.compressed?.gzip?.length ?? 0);
   for (const name in variant.headers) {
     const value = variant.headers[name];
-    const values = Array.isArray(value) ? value : [value];
-    for (const one of values) size += fieldOverheadBytes + 3 * (name.length + String(one).length);
+    if (!Array.isArray(value)) size += fieldSize(name, String(value));
+    else for (const one of value) size += fieldSize(name, one);
   }
   for (const tag of variant.tags) size += tag.length;
   return size;
+}
+
+function fieldSize(name: string, value: string): number {
+  return fieldOverheadBytes + 3 * (name.length + value.length);
 }
 
 export function objectSize(object: CachedObject): number {
