@@ -18,6 +18,7 @@ import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { type Batch, batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
+import { memoryBudget } from './memory-budget.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable, maxOwner } from './store/fill-table.ts';
@@ -80,7 +81,7 @@ export async function startThreadPrimary(
   if (config.workers > maxOwner) throw new Error(`at most ${maxOwner} edge workers`);
   const fills = FillTable.create(config.maxObjects);
   const store = new SharedStore({
-    maxBytes: config.memoryBytes,
+    maxBytes: memoryBudget(config.memoryBytes, config.workers).sharedBytes,
     maxObjects: config.maxObjects,
     disk,
     lockTimeoutMs: config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs,

@@ -7,6 +7,7 @@ import type { SiteSource } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { type Batch, batchedSender, unbatched } from './ipc-batch.ts';
+import { memoryBudget } from './memory-budget.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable } from './store/fill-table.ts';
@@ -128,7 +129,7 @@ export async function startThreadWorker(
     sites,
     tier: () => tier,
     // A worker's memory tier holds the hot set; the primary's shared store holds the rest.
-    memory: Math.max(1024 * 1024, Math.floor(config.memoryBytes / (2 * config.workers))),
+    memory: memoryBudget(config.memoryBytes, config.workers).workerHotBytes,
     registry,
     logger,
     countUsage,

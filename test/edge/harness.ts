@@ -252,6 +252,8 @@ export interface EdgeMainOptions {
   workers: number;
   /** A disk tier of this size in the temp folder. */
   diskMb?: number;
+  /** EDGEPLANE_CACHE_MEMORY_MB, when not the default. */
+  memoryMb?: number;
 }
 
 /**
@@ -268,6 +270,9 @@ export async function startEdgeMain(options: EdgeMainOptions): Promise<EdgeMain>
   const runtime = startRuntime({
     ...edgeProcessEnv({ sitesFile, trafficPort, managementPort, workers: options.workers }),
     EDGEPLANE_PURGE_TOKEN: purgeToken,
+    ...(options.memoryMb === undefined
+      ? {}
+      : { EDGEPLANE_CACHE_MEMORY_MB: String(options.memoryMb) }),
     ...(options.diskMb === undefined
       ? {}
       : {
