@@ -2,6 +2,7 @@
 // bad value fails before any resource is registered. Secrets are not part of this document: they
 // are separate keys set with `pulumi config set --secret` (see config-secrets.ts).
 import { z } from 'zod';
+import { edgeWorkersFor } from '../components/cdn/container.ts';
 import { awsSchema } from './aws/config-schema.ts';
 import { gcpSchema } from './gcp/config-schema.ts';
 import { regionExamples, regionProblem } from './regions.ts';
@@ -319,12 +320,17 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
           message: `is only used when dns.provider is cloudflare (this stack's is ${config.dns.provider})`,
         });
       }
-      const edgeMemoryMb = memoryMegabytes(config.runtime.edgeResources.memory);
-      if (config.runtime.cacheMemoryMb > edgeMemoryMb * 0.75) {
+      const edgeMemory = config.runtime.edgeResources.memory;
+      const threads = edgeWorkersFor(config.runtime.edgeResources);
+      const cacheRoomMb = edgeCacheRoomMb(memoryMegabytes(edgeMemory), threads);
+      if (config.runtime.cacheMemoryMb > cacheRoomMb) {
         ctx.addIssue({
           code: 'custom',
           path: ['runtime', 'cacheMemoryMb'],
-          message: `must leave room in the edge's ${config.runtime.edgeResources.memory} of memory: at most ${Math.floor(edgeMemoryMb * 0.75)}`,
+          message:
+            cacheRoomMb < 16
+              ? `must leave room in the edge's ${edgeMemory} of memory, which is too little for its ${threads} traffic threads: give runtime.edgeResources.memory at least ${Math.ceil((16 + perExtraThreadMb * (threads - 1)) / 0.75)}Mi`
+              : `must leave room in the edge's ${edgeMemory} of memory${threads > 1 ? ` and its ${threads} traffic threads` : ''}: at most ${cacheRoomMb}`,
         });
       }
       if (config.environment === 'prod') {
@@ -426,6 +432,19 @@ function checkGcp(
       message: `is only used when cloud is gcp (this stack's cloud is ${cloud})`,
     });
   }
+}
+
+/** What each edge traffic thread after the first needs beyond the cache (runtime/edge/README.md, Memory). */
+const perExtraThreadMb = 128;
+
+/**
+ * The largest cache (EDGEPLANE_CACHE_MEMORY_MB) an edge of this much memory and this many traffic
+ * threads holds without being killed for memory: three quarters of it, less 128 MB per thread
+ * after the first (V8's young generation and heap of each thread). Measured in memory cgroups
+ * with tiers of 1 KB objects filled to the brim (runtime/edge/README.md, Memory).
+ */
+export function edgeCacheRoomMb(edgeMemoryMb: number, threads: number): number {
+  return Math.floor(edgeMemoryMb * 0.75) - perExtraThreadMb * (threads - 1);
 }
 
 function memoryMegabytes(quantity: string): number {

@@ -230,6 +230,19 @@ const badConfigs: { name: string; change: Record<string, unknown>; key: string; 
     says: 'must leave room',
   },
   {
+    // 2 CPUs of request: a limit of 4, so 4 traffic threads; 768 - 3 x 128 MB is left for the cache.
+    name: 'cache too big for the edge and its threads',
+    change: { runtime: { cacheMemoryMb: 512, edgeResources: { cpu: '2', memory: '1Gi' } } },
+    key: 'runtime.cacheMemoryMb',
+    says: 'and its 4 traffic threads: at most 384',
+  },
+  {
+    name: 'edge memory too small for its threads',
+    change: { runtime: { cacheMemoryMb: 16, edgeResources: { cpu: '4', memory: '512Mi' } } },
+    key: 'runtime.cacheMemoryMb',
+    says: 'too little for its 8 traffic threads: give runtime.edgeResources.memory at least 1216Mi',
+  },
+  {
     name: 'bad image',
     change: { runtime: { image: 'Not An Image' } },
     key: 'runtime.image',
@@ -279,6 +292,13 @@ describe('bad config', () => {
       'environment',
       'regions',
     ]);
+  });
+
+  it('lets the cache take what the edge and its threads leave', () => {
+    const config = loadStackConfig(
+      k3sDevWith({ runtime: { cacheMemoryMb: 384, edgeResources: { cpu: '2', memory: '1Gi' } } }),
+    );
+    expect(config.runtime.cacheMemoryMb).toBe(384);
   });
 
   it('shows the bad value of a plain key', () => {
