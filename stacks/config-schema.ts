@@ -2,7 +2,7 @@
 // bad value fails before any resource is registered. Secrets are not part of this document: they
 // are separate keys set with `pulumi config set --secret` (see config-secrets.ts).
 import { z } from 'zod';
-import { edgeWorkersFor } from '../components/cdn/container.ts';
+import { edgeCacheProblem } from '../components/cdn/edge-memory.ts';
 import { awsSchema } from './aws/config-schema.ts';
 import { gcpSchema } from './gcp/config-schema.ts';
 import { regionExamples, regionProblem } from './regions.ts';
@@ -320,18 +320,12 @@ export function stackConfigSchema(environment: Environment, cloud: Cloud) {
           message: `is only used when dns.provider is cloudflare (this stack's is ${config.dns.provider})`,
         });
       }
-      const edgeMemory = config.runtime.edgeResources.memory;
-      const threads = edgeWorkersFor(config.runtime.edgeResources);
-      const cacheRoomMb = edgeCacheRoomMb(memoryMegabytes(edgeMemory), threads);
-      if (config.runtime.cacheMemoryMb > cacheRoomMb) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['runtime', 'cacheMemoryMb'],
-          message:
-            cacheRoomMb < 16
-              ? `must leave room in the edge's ${edgeMemory} of memory, which is too little for its ${threads} traffic threads: give runtime.edgeResources.memory at least ${Math.ceil((16 + perExtraThreadMb * (threads - 1)) / 0.75)}Mi`
-              : `must leave room in the edge's ${edgeMemory} of memory${threads > 1 ? ` and its ${threads} traffic threads` : ''}: at most ${cacheRoomMb}`,
-        });
+      const cacheProblem = edgeCacheProblem(
+        config.runtime.cacheMemoryMb,
+        config.runtime.edgeResources,
+      );
+      if (cacheProblem !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['runtime', 'cacheMemoryMb'], message: cacheProblem });
       }
       if (config.environment === 'prod') {
         if (config.runtime.edgeReplicas < prodMinimums.edgeReplicas) {
@@ -432,28 +426,6 @@ function checkGcp(
       message: `is only used when cloud is gcp (this stack's cloud is ${cloud})`,
     });
   }
-}
-
-/** What each edge traffic thread after the first needs beyond the cache (runtime/edge/README.md, Memory). */
-const perExtraThreadMb = 128;
-
-/**
- * The largest cache (EDGEPLANE_CACHE_MEMORY_MB) an edge of this much memory and this many traffic
- * threads holds without being killed for memory: three quarters of it, less 128 MB per thread
- * after the first (V8's young generation and heap of each thread). Measured in memory cgroups
- * with tiers of 1 KB objects filled to the brim (runtime/edge/README.md, Memory).
- */
-export function edgeCacheRoomMb(edgeMemoryMb: number, threads: number): number {
-  return Math.floor(edgeMemoryMb * 0.75) - perExtraThreadMb * (threads - 1);
-}
-
-function memoryMegabytes(quantity: string): number {
-  const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!match) return 0;
-  const scale = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[
-    match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'
-  ];
-  return Number(match[1]) * scale;
 }
 
 export type StackDocument = z.output<ReturnType<typeof stackConfigSchema>>;

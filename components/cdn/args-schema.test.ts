@@ -44,6 +44,25 @@ describe('Cdn arguments', () => {
     expect(recorder.resources.filter((r) => r.type.startsWith('kubernetes:'))).toEqual([]);
   });
 
+  it("reject a cache that leaves no room in the edge's memory for its traffic threads", async () => {
+    // A CPU request of 2 is a limit of 4: four traffic threads, 768 - 3 x 128 MB for the cache.
+    const edgeResources = { cpu: '2', memory: '1Gi' };
+    await expect(
+      renderCdn('home', { runtime: { ...fakeRuntime, cacheMemoryMb: 512, edgeResources } }),
+    ).rejects.toThrow(
+      "runtime.cacheMemoryMb: must leave room in the edge's 1Gi of memory and its 4 traffic threads: at most 384",
+    );
+    await expect(
+      renderCdn('home', { runtime: { ...fakeRuntime, cacheMemoryMb: 384, edgeResources } }),
+    ).resolves.toBeDefined();
+    // A bad CPU quantity is named by its own check, not by this one.
+    await expect(
+      renderCdn('home', {
+        runtime: { ...fakeRuntime, edgeResources: { cpu: 'lots', memory: '1Gi' } },
+      }),
+    ).rejects.toThrow('runtime.edgeResources.cpu: must be a Kubernetes CPU quantity');
+  });
+
   it('reject an autoscaler ceiling under the floor and a home origin that is not a URL', async () => {
     await expect(
       renderCdn('home', { runtime: { ...fakeRuntime, edgeReplicas: 4, edgeMaxReplicas: 2 } }),

@@ -3,6 +3,7 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import type { CdnArgs } from './args.ts';
+import { edgeCacheProblem } from './edge-memory.ts';
 
 const count = (min: number, example: number) =>
   z
@@ -78,6 +79,10 @@ const plainArgs = z
         path: ['cluster', 'ingressClassName'],
         message: 'must name an IngressClass, e.g. traefik (or give loadBalancer)',
       });
+    }
+    const cacheProblem = edgeCacheProblem(args.runtime.cacheMemoryMb, args.runtime.edgeResources);
+    if (cacheProblem !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['runtime', 'cacheMemoryMb'], message: cacheProblem });
     }
     const { edgeMaxReplicas, edgeReplicas } = args.runtime;
     if (edgeMaxReplicas !== undefined && edgeMaxReplicas < edgeReplicas) {

@@ -20,6 +20,7 @@ export interface CdnRuntimeSettings {
   /** The edge's minimum replicas; the HorizontalPodAutoscaler scales from there. */
   edgeReplicas: number;
   originReplicas: number;
+  /** EDGEPLANE_CACHE_MEMORY_MB: at most 3/4 of the edge's memory less 128 MB per extra thread. */
   cacheMemoryMb: number;
   edgeResources: ContainerResources;
   originResources: ContainerResources;
