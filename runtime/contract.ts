@@ -20,6 +20,9 @@ export const managementPaths = {
 } as const;
 
 /** Environment variable names, one place for both sides. */
+/** EDGEPLANE_CACHE_MAX_OBJECTS when unset: the object cap of each memory tier and of the disk tier. */
+export const defaultCacheMaxObjects = 200_000;
+
 export const envNames = {
   role: 'EDGEPLANE_ROLE',
   trafficPort: 'EDGEPLANE_TRAFFIC_PORT',
@@ -212,7 +215,7 @@ const edgeEnv = z
     /** Responses larger than this are streamed through and never cached. */
     [envNames.cacheMaxObjectMb]: count(16, 1).default(16),
     /** Objects the memory tier holds at most, whatever their size (bounds heap pressure). */
-    [envNames.cacheMaxObjects]: count(200_000, 1).default(200_000),
+    [envNames.cacheMaxObjects]: count(defaultCacheMaxObjects, 1).default(defaultCacheMaxObjects),
     /** Bearer token of the purge endpoint on the management port; purging is refused without it. */
     [envNames.purgeToken]: z.string().min(16, 'must be at least 16 characters').optional(),
     [envNames.requestLog]: z

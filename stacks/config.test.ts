@@ -230,17 +230,18 @@ const badConfigs: { name: string; change: Record<string, unknown>; key: string; 
     says: 'must leave room',
   },
   {
-    // 2 CPUs of request: a limit of 4, so 4 traffic threads; 768 - 3 x 128 MB is left for the cache.
+    // 2 CPUs of request: a limit of 4, so 4 traffic threads; with the 1 GB disk tier's index,
+    // 768 - 3 x 128 - 84 MB is left for the cache.
     name: 'cache too big for the edge and its threads',
     change: { runtime: { cacheMemoryMb: 512, edgeResources: { cpu: '2', memory: '1Gi' } } },
     key: 'runtime.cacheMemoryMb',
-    says: 'and its 4 traffic threads: at most 384',
+    says: "its 4 traffic threads and its disk tier's index: at most 300",
   },
   {
     name: 'edge memory too small for its threads',
     change: { runtime: { cacheMemoryMb: 16, edgeResources: { cpu: '4', memory: '512Mi' } } },
     key: 'runtime.cacheMemoryMb',
-    says: 'too little for its 8 traffic threads: give runtime.edgeResources.memory at least 1216Mi',
+    says: 'too little for its 8 traffic threads: give runtime.edgeResources.memory at least 1328Mi',
   },
   {
     name: 'bad image',
@@ -296,9 +297,9 @@ describe('bad config', () => {
 
   it('lets the cache take what the edge and its threads leave', () => {
     const config = loadStackConfig(
-      k3sDevWith({ runtime: { cacheMemoryMb: 384, edgeResources: { cpu: '2', memory: '1Gi' } } }),
+      k3sDevWith({ runtime: { cacheMemoryMb: 300, edgeResources: { cpu: '2', memory: '1Gi' } } }),
     );
-    expect(config.runtime.cacheMemoryMb).toBe(384);
+    expect(config.runtime.cacheMemoryMb).toBe(300);
   });
 
   it('shows the bad value of a plain key', () => {

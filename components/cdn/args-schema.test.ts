@@ -45,15 +45,22 @@ describe('Cdn arguments', () => {
   });
 
   it("reject a cache that leaves no room in the edge's memory for its traffic threads", async () => {
-    // A CPU request of 2 is a limit of 4: four traffic threads, 768 - 3 x 128 MB for the cache.
+    // A CPU request of 2 is a limit of 4: four traffic threads, and the default 1 GB disk tier:
+    // 768 - 3 x 128 - 84 MB for the cache.
     const edgeResources = { cpu: '2', memory: '1Gi' };
     await expect(
       renderCdn('home', { runtime: { ...fakeRuntime, cacheMemoryMb: 512, edgeResources } }),
     ).rejects.toThrow(
-      "runtime.cacheMemoryMb: must leave room in the edge's 1Gi of memory and its 4 traffic threads: at most 384",
+      "runtime.cacheMemoryMb: must leave room in the edge's 1Gi of memory, its 4 traffic threads and its disk tier's index: at most 300",
     );
     await expect(
-      renderCdn('home', { runtime: { ...fakeRuntime, cacheMemoryMb: 384, edgeResources } }),
+      renderCdn('home', { runtime: { ...fakeRuntime, cacheMemoryMb: 300, edgeResources } }),
+    ).resolves.toBeDefined();
+    // Without a disk tier, its index leaves room too.
+    await expect(
+      renderCdn('home', {
+        runtime: { ...fakeRuntime, cacheMemoryMb: 384, cacheDiskMb: 0, edgeResources },
+      }),
     ).resolves.toBeDefined();
     // A bad CPU quantity is named by its own check, not by this one.
     await expect(

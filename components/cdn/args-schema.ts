@@ -80,7 +80,11 @@ const plainArgs = z
         message: 'must name an IngressClass, e.g. traefik (or give loadBalancer)',
       });
     }
-    const cacheProblem = edgeCacheProblem(args.runtime.cacheMemoryMb, args.runtime.edgeResources);
+    const cacheProblem = edgeCacheProblem(
+      args.runtime.cacheMemoryMb,
+      args.runtime.edgeResources,
+      args.runtime.cacheDiskMb,
+    );
     if (cacheProblem !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['runtime', 'cacheMemoryMb'], message: cacheProblem });
     }

@@ -1,11 +1,18 @@
 // How much of an edge pod's memory its cache may take (EDGEPLANE_CACHE_MEMORY_MB). Measured in
 // memory cgroups with tiers of 1 KB objects filled to the brim (runtime/edge/README.md, Memory):
 // three quarters of the pod's memory, less 128 MB for each traffic thread after the first (its
-// V8 isolate, young generation, heap headroom and the copies its hot tier holds).
+// V8 isolate, young generation, heap headroom and the copies its hot tier holds), less the disk
+// tier's index, which the edge keeps in memory.
+import { defaultCacheMaxObjects } from '../../runtime/contract.ts';
 import type { ContainerResources } from './args.ts';
 import { edgeWorkersFor } from './container.ts';
 
 export const perExtraThreadMb = 128;
+/** The edge's disk tier when runtime.cacheDiskMb is not given. */
+export const defaultDiskCacheMb = 1024;
+/** Heap per object of the disk tier's index (measured: 422 bytes), and the smallest file (a 1 KB object). */
+const diskIndexBytesPerObject = 440;
+const smallDiskObjectBytes = 1300;
 /** EDGEPLANE_CACHE_MEMORY_MB's smallest useful value (and the stacks' minimum). */
 const smallestCacheMb = 16;
 
@@ -19,9 +26,16 @@ export function memoryMegabytes(quantity: string): number | undefined {
   return Number(match[1]) * scale;
 }
 
+/** Memory, in MB, the index of a disk tier of `diskMb` takes at most (it holds at most 200,000 objects). */
+export function diskIndexMb(diskMb: number): number {
+  if (diskMb <= 0) return 0;
+  const objects = Math.min(defaultCacheMaxObjects, (diskMb * 1024 * 1024) / smallDiskObjectBytes);
+  return Math.ceil((objects * diskIndexBytesPerObject) / (1024 * 1024));
+}
+
 /** The largest cache, in MB, an edge of these resources holds without being killed for memory. */
-export function edgeCacheRoomMb(edgeMemoryMb: number, threads: number): number {
-  return Math.floor(edgeMemoryMb * 0.75) - perExtraThreadMb * (threads - 1);
+export function edgeCacheRoomMb(edgeMemoryMb: number, threads: number, diskMb: number): number {
+  return Math.floor(edgeMemoryMb * 0.75) - perExtraThreadMb * (threads - 1) - diskIndexMb(diskMb);
 }
 
 /**
@@ -32,18 +46,22 @@ export function edgeCacheRoomMb(edgeMemoryMb: number, threads: number): number {
 export function edgeCacheProblem(
   cacheMemoryMb: number,
   resources: ContainerResources,
+  diskMb = defaultDiskCacheMb,
 ): string | undefined {
   const edgeMemoryMb = memoryMegabytes(resources.memory);
   const threads = threadsOf(resources);
   if (edgeMemoryMb === undefined || threads === undefined) return undefined;
-  const roomMb = edgeCacheRoomMb(edgeMemoryMb, threads);
+  const roomMb = edgeCacheRoomMb(edgeMemoryMb, threads, diskMb);
   if (cacheMemoryMb <= roomMb) return undefined;
   if (roomMb < smallestCacheMb) {
-    const neededMi = Math.ceil((smallestCacheMb + perExtraThreadMb * (threads - 1)) / 0.75);
+    const neededMi = Math.ceil(
+      (smallestCacheMb + perExtraThreadMb * (threads - 1) + diskIndexMb(diskMb)) / 0.75,
+    );
     return `must leave room in the edge's ${resources.memory} of memory, which is too little for its ${threads} traffic threads: give runtime.edgeResources.memory at least ${neededMi}Mi`;
   }
-  const threadsPart = threads > 1 ? ` and its ${threads} traffic threads` : '';
-  return `must leave room in the edge's ${resources.memory} of memory${threadsPart}: at most ${roomMb}`;
+  const threadsPart = threads > 1 ? `, its ${threads} traffic threads` : '';
+  const diskPart = diskMb > 0 ? ` and its disk tier's index` : '';
+  return `must leave room in the edge's ${resources.memory} of memory${threadsPart}${diskPart}: at most ${roomMb}`;
 }
 
 function threadsOf(resources: ContainerResources): number | undefined {

@@ -15,6 +15,7 @@ import { validateCdnArgs } from './args-schema.ts';
 import { edgeAutoscaler } from './autoscaler.ts';
 import { edgeWorkersFor, runtimeContainer, writablePaths } from './container.ts';
 import { checksumAnnotation, runtimeCredentials, type SecretEnvName } from './credentials.ts';
+import { defaultDiskCacheMb } from './edge-memory.ts';
 import { edgeplaneIngress } from './ingress.ts';
 import { loadBalancerEntry } from './load-balancer.ts';
 import { networkPolicies } from './network-policies.ts';
@@ -30,8 +31,6 @@ export type * from './types.ts';
 
 /** Names of each role's Deployment, Service, PDB, ServiceAccount and ServiceMonitor. */
 export const workloadNames = { edge: 'edgeplane-edge', origin: 'edgeplane-origin' } as const;
-
-const defaultDiskCacheMb = 1024;
 
 export class Cdn extends pulumi.ComponentResource implements CdnOutputs {
   public readonly namespace: string;

@@ -126,7 +126,7 @@ export async function loadDiskTier(
   logger: Logger,
 ): Promise<DiskStore | undefined> {
   if (config.diskBytes <= 0 || config.diskPath === undefined) return undefined;
-  const disk = new DiskStore(config.diskPath, config.diskBytes);
+  const disk = new DiskStore(config.diskPath, config.diskBytes, config.maxObjects);
   await disk.load();
   logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
   return disk;

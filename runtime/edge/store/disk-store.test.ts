@@ -34,6 +34,28 @@ describe('DiskStore', () => {
     expect((await readdir(dir)).filter((name) => name.endsWith('.obj'))).toHaveLength(3);
   });
 
+  it('evicts to stay within its object count too, files included, also when it loads', async () => {
+    const disk = new DiskStore(dir, fileBytes * 100, 3);
+    await disk.load();
+    for (const n of [1, 2, 3, 4, 5]) {
+      await disk.set(objectFor(`GET http://a/${n}`, 'x'.repeat(100)));
+      // Distinct modification times, so a reload rebuilds the same order.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await disk.settled();
+    expect([...disk.keys()]).toEqual(['GET http://a/3', 'GET http://a/4', 'GET http://a/5']);
+    expect(disk.objects).toBe(3);
+    expect(disk.evictions).toBe(2);
+    expect(disk.bytes).toBe(fileBytes * 3);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.obj'))).toHaveLength(3);
+    // A restart with a smaller count keeps the newest.
+    const smaller = new DiskStore(dir, fileBytes * 100, 2);
+    await smaller.load();
+    await smaller.settled();
+    expect([...smaller.keys()]).toEqual(['GET http://a/4', 'GET http://a/5']);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.obj'))).toHaveLength(2);
+  });
+
   it('rebuilds the index from the files, oldest first, and keeps evicting from there', async () => {
     const before = new DiskStore(dir, fileBytes * 2);
     await before.load();

@@ -1,5 +1,6 @@
 // The optional disk tier: one file per cached object under EDGEPLANE_CACHE_DISK_PATH, bounded by
-// bytes with LRU eviction, and rebuilt from the files at start so the cache survives a restart.
+// bytes and by objects (EDGEPLANE_CACHE_MAX_OBJECTS) with LRU eviction, and rebuilt from the files
+// at start so the cache survives a restart.
 // File layout: object-codec.ts.
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
@@ -42,10 +43,17 @@ export class DiskStore {
   private evicted = 0;
   readonly directory: string;
   private readonly maxBytes: number;
+  private readonly maxObjects: number;
 
-  constructor(directory: string, maxBytes: number) {
+  /**
+   * `maxObjects` bounds the index, which the primary keeps in its heap (~420 bytes per object,
+   * more than a 1 KB object's file is worth in memory): a disk tier of small objects would
+   * otherwise hold hundreds of megabytes of index that no memory bound counts.
+   */
+  constructor(directory: string, maxBytes: number, maxObjects = Number.POSITIVE_INFINITY) {
     this.directory = directory;
     this.maxBytes = maxBytes;
+    this.maxObjects = maxObjects;
   }
 
   get bytes(): number {
@@ -203,7 +211,7 @@ export class DiskStore {
   }
 
   private async evictToFit(): Promise<void> {
-    while (this.bytesHeld > this.maxBytes) {
+    while (this.bytesHeld > this.maxBytes || this.index.size > this.maxObjects) {
       const oldest = this.index.rkeys().next();
       if (oldest.done) return;
       this.remove(oldest.value);

@@ -152,8 +152,12 @@ describe('SharedStore with a fill table', () => {
       expect(fills.tryLead('GET http://a/kept', 1)).toBe(0);
       store.store(objectFor('GET http://a/one'), fills.tryLead('GET http://a/one', 1));
       store.store(objectFor('GET http://a/two'), fills.tryLead('GET http://a/two', 1));
+      // The disk write is in the background: wait for it (bounded), not for a fixed time, which a
+      // busy machine outlasted.
+      for (let i = 0; i < 200 && !disk.has('GET http://a/one'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await disk.settled();
-      await new Promise((resolve) => setTimeout(resolve, 50));
       // /one left memory but is on disk: still present.
       expect(store.memory.peek('GET http://a/one')).toBeUndefined();
       expect(disk.has('GET http://a/one')).toBe(true);
