@@ -19,10 +19,10 @@ export const managementPaths = {
   metrics: '/metrics',
 } as const;
 
-/** Environment variable names, one place for both sides. */
 /** EDGEPLANE_CACHE_MAX_OBJECTS when unset: the object cap of each memory tier and of the disk tier. */
 export const defaultCacheMaxObjects = 200_000;
 
+/** Environment variable names, one place for both sides. */
 export const envNames = {
   role: 'EDGEPLANE_ROLE',
   trafficPort: 'EDGEPLANE_TRAFFIC_PORT',

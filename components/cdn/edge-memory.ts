@@ -33,9 +33,14 @@ export function diskIndexMb(diskMb: number): number {
   return Math.ceil((objects * diskIndexBytesPerObject) / (1024 * 1024));
 }
 
+/** What the edge's threads after the first and its disk tier's index take out of the cache's share. */
+function reservedMb(threads: number, diskMb: number): number {
+  return perExtraThreadMb * (threads - 1) + diskIndexMb(diskMb);
+}
+
 /** The largest cache, in MB, an edge of these resources holds without being killed for memory. */
 export function edgeCacheRoomMb(edgeMemoryMb: number, threads: number, diskMb: number): number {
-  return Math.floor(edgeMemoryMb * 0.75) - perExtraThreadMb * (threads - 1) - diskIndexMb(diskMb);
+  return Math.floor(edgeMemoryMb * 0.75) - reservedMb(threads, diskMb);
 }
 
 /**
@@ -54,9 +59,7 @@ export function edgeCacheProblem(
   const roomMb = edgeCacheRoomMb(edgeMemoryMb, threads, diskMb);
   if (cacheMemoryMb <= roomMb) return undefined;
   if (roomMb < smallestCacheMb) {
-    const neededMi = Math.ceil(
-      (smallestCacheMb + perExtraThreadMb * (threads - 1) + diskIndexMb(diskMb)) / 0.75,
-    );
+    const neededMi = Math.ceil((smallestCacheMb + reservedMb(threads, diskMb)) / 0.75);
     return `must leave room in the edge's ${resources.memory} of memory, which is too little for its ${threads} traffic threads: give runtime.edgeResources.memory at least ${neededMi}Mi`;
   }
   const threadsPart = threads > 1 ? `, its ${threads} traffic threads` : '';
