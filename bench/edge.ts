@@ -2,7 +2,7 @@
 // the bench's stand-in (only for developing the bench; its figures are labelled as such).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { envNames, managementPaths } from '../runtime/contract.ts';
+import { edgeNodeOptions, envNames, managementPaths } from '../runtime/contract.ts';
 import type { SiteInput } from '../runtime/lib/site.ts';
 import { freePort, loopback, waitForHttp } from './net.ts';
 import type { EdgeKind } from './options.ts';
@@ -53,6 +53,8 @@ async function startRuntimeEdge(processes: ProcessGroup, options: EdgeOptions): 
     [envNames.requestLog]: 'all',
     // Two traffic workers, as nginx's worker_processes 2.
     [envNames.edgeWorkers]: String(options.workers),
+    // As its container starts it (components/cdn/container.ts).
+    [edgeNodeOptions.name]: edgeNodeOptions.value,
     ...options.extraEnv,
   };
   const main = join(import.meta.dirname, '..', 'runtime', 'main.ts');

@@ -22,6 +22,24 @@ export const managementPaths = {
 /** EDGEPLANE_CACHE_MAX_OBJECTS when unset: the object cap of each memory tier and of the disk tier. */
 export const defaultCacheMaxObjects = 200_000;
 
+/**
+ * V8's semi-space of every edge thread, in MB. V8's default on a large host is 64 MB (a young
+ * generation of 128 MB per thread), and the shared store's fills survive it: on misses each
+ * scavenge paused the main thread 15-49 ms and its helper threads spent 26-127 ms of CPU. At
+ * 8 MB a scavenge copies less at a time (runtime/edge/README.md, "Memory").
+ */
+export const edgeSemiSpaceMb = 8;
+
+/**
+ * What the edge process is started with, by its container (components/cdn), the bench and local
+ * mode: V8 sizes the main thread's heap before any of our code runs, so this cannot be set from
+ * inside. Worker threads get the same through their resource limits (thread-primary.ts).
+ */
+export const edgeNodeOptions = {
+  name: 'NODE_OPTIONS',
+  value: `--max-semi-space-size=${edgeSemiSpaceMb}`,
+} as const;
+
 /** Environment variable names, one place for both sides. */
 export const envNames = {
   role: 'EDGEPLANE_ROLE',

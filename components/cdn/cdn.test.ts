@@ -1,7 +1,13 @@
 // The Cdn component under the recording mocks with fake upstream outputs: where its resources
 // go, what the workloads run with, where the credentials live, and home vs edge-only regions.
 import * as pulumi from '@pulumi/pulumi';
-import { envNames, managementPaths, ports, secretEnvNames } from '../../runtime/contract.ts';
+import {
+  edgeNodeOptions,
+  envNames,
+  managementPaths,
+  ports,
+  secretEnvNames,
+} from '../../runtime/contract.ts';
 import type { RecordedResource } from '../../test/harness/pulumi/index.ts';
 import { secretLeaks } from '../../test/harness/pulumi/index.ts';
 import { namespaces } from '../namespaces.ts';
@@ -173,7 +179,7 @@ describe.each(['home', 'edge-only'] as const)('Cdn in a %s region', (role) => {
   });
 
   it('sets only environment variables the contract declares, credentials only from Secrets', () => {
-    const declared = new Set<string>(Object.values(envNames));
+    const declared = new Set<string>([...Object.values(envNames), edgeNodeOptions.name]);
     for (const deployment of ofType(rendered.resources, 'apps/v1:Deployment')) {
       const container = onlyContainer(deployment);
       for (const variable of container.env) {
@@ -332,6 +338,9 @@ describe('home region vs edge-only region', () => {
     );
     const origin = envOf(rendered, 'edgeplane-origin');
     expect(origin[envNames.role]).toBe('origin');
+    // The edge's young generation is set where V8 reads it, before the process runs.
+    expect(envOf(rendered, 'edgeplane-edge')[edgeNodeOptions.name]).toBe('--max-semi-space-size=8');
+    expect(origin).not.toHaveProperty(edgeNodeOptions.name);
     expect(Object.keys(origin)).toEqual(
       expect.arrayContaining([envNames.databaseUrl, envNames.redisUrl, envNames.edgeToken]),
     );

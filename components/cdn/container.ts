@@ -2,7 +2,13 @@
 // so the manifests and the process that reads them cannot drift apart.
 import type * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import { envNames, managementPaths, ports, type RuntimeRole } from '../../runtime/contract.ts';
+import {
+  edgeNodeOptions,
+  envNames,
+  managementPaths,
+  ports,
+  type RuntimeRole,
+} from '../../runtime/contract.ts';
 import type { ContainerResources } from './args.ts';
 import type { SecretEnvName } from './credentials.ts';
 import { containerSecurityContext } from './security.ts';
@@ -43,6 +49,8 @@ export function runtimeContainer(args: RuntimeContainerArgs): k8s.types.input.co
     ...args.settings,
   };
   const env: EnvVar[] = [
+    // The edge's V8 options (its young generation), which the process cannot set for itself.
+    ...(args.role === 'edge' ? [{ name: edgeNodeOptions.name, value: edgeNodeOptions.value }] : []),
     ...Object.entries(plain)
       .filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined)
       .map(([name, value]) => ({ name, value })),

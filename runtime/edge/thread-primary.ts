@@ -38,6 +38,7 @@ import {
   type RunningEdgeHandle,
   reportUsageEverySecond,
 } from './traffic.ts';
+import { workerResourceLimits } from './young-generation.ts';
 
 const askTimeoutMs = 5000;
 /** The main thread's index among the traffic threads; worker threads are 2..workers. */
@@ -263,7 +264,11 @@ export async function startThreadPrimary(
       trafficPort,
       fills: fills.buffers,
     };
-    const worker = new Worker(workerEntry, { workerData: data, argv: process.argv.slice(2) });
+    const worker = new Worker(workerEntry, {
+      workerData: data,
+      argv: process.argv.slice(2),
+      resourceLimits: workerResourceLimits,
+    });
     threads.set(index, worker);
     worker.on('message', (raw: WorkerToPrimary | Batch<WorkerToPrimary>) => {
       for (const message of unbatched(raw)) receive(index, message);

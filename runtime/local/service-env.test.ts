@@ -56,6 +56,22 @@ describe('service environments of local mode', () => {
     });
     expect(parsed).not.toHaveProperty('EDGEPLANE_SITES_FILE');
     expect(env).not.toHaveProperty('DATABASE_URL');
+    expect(env.NODE_OPTIONS).toBe('--max-semi-space-size=8');
+  });
+
+  test("the edge's Node options come after the caller's, which the origin keeps as they are", () => {
+    const caller = { ...shell, NODE_OPTIONS: '--enable-source-maps' };
+    const settings = { trafficPort: 1, managementPort: 2, originUrl: 'http://127.0.0.1:3' };
+    expect(edgeEnv(caller, { ...settings, edgeToken: token }).NODE_OPTIONS).toBe(
+      '--enable-source-maps --max-semi-space-size=8',
+    );
+    const origin = originEnv(caller, {
+      apiPort: 1,
+      managementPort: 2,
+      databaseUrl: 'postgres://x@127.0.0.1/y',
+      edgeToken: token,
+    });
+    expect(origin.NODE_OPTIONS).toBe('--enable-source-maps');
   });
 
   test('a Redis URL is shown by host and port, never with its password', () => {

@@ -1,6 +1,6 @@
 // The environment local mode gives the origin and the edge: the runtime contract's variables
 // (runtime/contract.ts), as a deployment would set them, on the loopback address.
-import { envNames } from '../contract.ts';
+import { edgeNodeOptions, envNames } from '../contract.ts';
 
 export const loopback = '127.0.0.1';
 
@@ -40,6 +40,10 @@ export function edgeEnv(
     // One process and a small cache: a workstation shares its cores and memory.
     [envNames.edgeWorkers]: '1',
     [envNames.cacheMemoryMb]: '64',
+    // As its container starts it, after the caller's own Node options.
+    [edgeNodeOptions.name]: [caller[edgeNodeOptions.name], edgeNodeOptions.value]
+      .filter((options) => options !== undefined && options !== '')
+      .join(' '),
   };
 }
 
