@@ -109,14 +109,35 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
       child.stdin.write(`terminate ${index}\n`);
     },
   };
-  await untilProbe(
-    'the edge management port',
-    'edge',
-    child,
-    `${edge.managementUrl}/livez`,
-    output,
-  );
+  try {
+    await untilProbe(
+      'the edge management port',
+      'edge',
+      child,
+      `${edge.managementUrl}/livez`,
+      output,
+    );
+  } catch (error) {
+    // A detached edge that never answered would outlive the run (and keep jest from exiting).
+    await edge.kill();
+    throw error;
+  }
   return edge;
+}
+
+/**
+ * Starts every edge or none: when one fails to start, the others are killed before its error is
+ * thrown, as a caller's afterAll never learns of them.
+ */
+export async function startEdgeProcesses(list: EdgeProcessOptions[]): Promise<EdgeProcess[]> {
+  const settled = await Promise.allSettled(list.map((options) => startEdgeProcess(options)));
+  const started = settled.flatMap((one) => (one.status === 'fulfilled' ? [one.value] : []));
+  const failed = settled.find((one) => one.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(started.map((edge) => edge.kill()));
+    throw failed.reason;
+  }
+  return started;
 }
 
 /** `node runtime/main.ts` with `env` (plus PATH, on loopback), keeping the last ~1 MB it prints. */

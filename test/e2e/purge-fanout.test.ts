@@ -10,7 +10,7 @@ import {
   type Fetched,
   isHit,
   metric,
-  startEdgeProcess,
+  startEdgeProcesses,
   until,
   viaEdge,
   waitReady,
@@ -45,10 +45,11 @@ beforeAll(async () => {
     })
   ).body.id;
   // Two edges on each replica; one worker or two, to spare the machine's cores.
-  edges = await Promise.all(
-    [first, second, first, second].map((replica, index) =>
-      startEdgeProcess({ originUrl: replica.url, workers: index < 2 ? 1 : 2 }),
-    ),
+  edges = await startEdgeProcesses(
+    [first, second, first, second].map((replica, index) => ({
+      originUrl: replica.url,
+      workers: index < 2 ? 1 : 2,
+    })),
   );
   for (const edge of edges) await waitReady(edge);
 });

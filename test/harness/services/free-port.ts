@@ -1,7 +1,58 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A loopback port that was free a moment ago (the OS picks it; the caller binds it next). */
-export function freePort(): Promise<number> {
+// Ports come from below Linux's ephemeral range, in a block of this jest worker's own. A port the
+// OS picks for listen(0) comes from the ephemeral range, where every outgoing connection takes its
+// source port too: under a parallel run one did, between the pick and the child's bind, and an
+// edge process failed its start with EADDRINUSE. Below the range no connection takes a port, the
+// block keeps jest workers apart, and `handedOut` keeps this process's concurrent callers apart.
+const blockSize = 500;
+const lowestPort = 10_000;
+const handedOut = new Set<number>();
+
+/** A loopback port that was free a moment ago and that nothing else hands out; the caller binds it next. */
+export async function freePort(): Promise<number> {
+  const [first, last] = blockOfThisWorker();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = first + Math.floor(Math.random() * (last - first + 1));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  // A block this full means something else uses these ports: let the OS pick, as before.
+  return osPickedPort();
+}
+
+/** This jest worker's block of ports, below the ephemeral range (one block outside jest). */
+export function blockOfThisWorker(): [number, number] {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  const blocks = Math.max(1, Math.floor((ephemeralLow() - lowestPort) / blockSize));
+  const first = lowestPort + ((Math.max(1, worker) - 1) % blocks) * blockSize;
+  return [first, first + blockSize - 1];
+}
+
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return Number.isInteger(low) && low > lowestPort + blockSize ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function osPickedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
