@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 
 // Ports come from below Linux's ephemeral range, in a block of this jest worker's own. A port the
 // OS picks for listen(0) comes from the ephemeral range, where every outgoing connection takes its
-// source port too: under a parallel run one did, between the pick and the child's bind, and an
-// edge process failed its start with EADDRINUSE. Below the range no connection takes a port, the
-// block keeps jest workers apart, and `handedOut` keeps this process's concurrent callers apart.
+// source port too. Most likely one did, between the pick and the child's bind in a parallel run,
+// and an edge process failed its start with EADDRINUSE. Below the range no connection takes a
+// port, the block keeps jest workers apart, and `handedOut` keeps this process's concurrent
+// callers apart.
 const blockSize = 500;
 const lowestPort = 10_000;
 const handedOut = new Set<number>();
@@ -16,10 +17,10 @@ export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = first + Math.floor(Math.random() * (last - first + 1));
     if (handedOut.has(port)) continue;
-    if (await canListen(port)) {
-      handedOut.add(port);
-      return port;
-    }
+    // Reserved before the check, so a concurrent caller cannot check (and take) the same port.
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+    handedOut.delete(port);
   }
   // A block this full means something else uses these ports: let the OS pick, as before.
   return osPickedPort();
