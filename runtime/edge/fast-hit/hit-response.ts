@@ -8,6 +8,7 @@ import { ageHeaderValue } from '../../lib/http-cache/index.ts';
 import { appendCacheStatus, hitStatus } from '../cache-status.ts';
 import { wireHeaders } from '../representation.ts';
 import type { ContentCoding, StoredVariant } from '../store/entry.ts';
+import { ownedCopy } from '../store/owned-bytes.ts';
 import {
   dateLine as currentDateLine,
   httpToken,
@@ -153,10 +154,7 @@ export function wholeOf(built: HitHead, body: Buffer): Buffer | undefined {
     withWhole.clear();
     wholeBytes = 0;
   }
-  // Not from the shared pool: a held slice would keep its whole 64 KiB pool slab alive.
-  const whole = Buffer.allocUnsafeSlow(size);
-  built.head.copy(whole, 0);
-  body.copy(whole, built.head.length);
+  const whole = ownedCopy([built.head, body], size);
   built.whole = whole;
   withWhole.add(built);
   wholeBytes += size;
