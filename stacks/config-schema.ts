@@ -2,7 +2,7 @@
 // bad value fails before any resource is registered. Secrets are not part of this document: they
 // are separate keys set with `pulumi config set --secret` (see config-secrets.ts).
 import { z } from 'zod';
-import { edgeCacheProblem } from '../components/cdn/edge-memory.ts';
+import { edgeCacheProblem, memoryQuantityPattern } from '../components/cdn/edge-memory.ts';
 import { awsSchema } from './aws/config-schema.ts';
 import { gcpSchema } from './gcp/config-schema.ts';
 import { regionExamples, regionProblem } from './regions.ts';
@@ -125,7 +125,7 @@ const cpuQuantity = z
   .regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a Kubernetes CPU quantity such as 500m or 2');
 const memoryQuantity = z
   .string({ error: 'must be a Kubernetes memory quantity such as 512Mi or 2Gi' })
-  .regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'must be a Kubernetes memory quantity such as 512Mi or 2Gi');
+  .regex(memoryQuantityPattern, 'must be a Kubernetes memory quantity such as 512Mi or 2Gi');
 
 const resources = (cpu: string, memory: string) =>
   z

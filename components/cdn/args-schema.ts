@@ -3,7 +3,7 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import type { CdnArgs } from './args.ts';
-import { edgeCacheProblem } from './edge-memory.ts';
+import { edgeCacheProblem, memoryQuantityPattern } from './edge-memory.ts';
 
 const count = (min: number, example: number) =>
   z
@@ -16,7 +16,7 @@ const cpu = z
   .regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a Kubernetes CPU quantity such as 500m or 2');
 const memory = z
   .string()
-  .regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'must be a Kubernetes memory quantity such as 512Mi or 2Gi');
+  .regex(memoryQuantityPattern, 'must be a Kubernetes memory quantity such as 512Mi or 2Gi');
 const resources = z.object({ cpu, memory });
 const httpUrl = (example: string) =>
   z

@@ -16,9 +16,12 @@ const smallDiskObjectBytes = 1300;
 /** EDGEPLANE_CACHE_MEMORY_MB's smallest useful value (and the stacks' minimum). */
 const smallestCacheMb = 16;
 
+/** A Kubernetes memory quantity as the stacks and the Cdn component accept it: 512Mi, 2Gi. */
+export const memoryQuantityPattern = /^(\d+)(Ki|Mi|Gi|Ti)$/;
+
 /** Megabytes of a Kubernetes memory quantity such as 512Mi or 2Gi; undefined for other forms. */
 export function memoryMegabytes(quantity: string): number | undefined {
-  const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  const match = memoryQuantityPattern.exec(quantity);
   if (!match) return undefined;
   const scale = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[
     match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'
