@@ -179,7 +179,7 @@ type Sink = NodeJS.WritableStream & { destroy(error?: Error): unknown };
 /**
  * Copies the upstream body to the client (or a compressor in front of it), keeping a copy of up
  * to `keepLimit` bytes; returns the copy, or undefined when the body outgrew the limit (then it
- * was only streamed) or failed midway.
+ * was only streamed) or failed midway. `whole` runs when the copy is whole, before the sink ends.
  */
 async function streamBody(
   exchange: Exchange,
@@ -187,6 +187,7 @@ async function streamBody(
   sink: Sink | undefined,
   keep: Buffer[] | undefined,
   keepLimit: number,
+  whole?: () => void,
 ): Promise<Buffer | undefined> {
   let kept = keep;
   let size = 0;
@@ -218,6 +219,7 @@ async function streamBody(
     return undefined;
   }
   exchange.bytes += sent;
+  if (kept !== undefined) whole?.();
   if (sink !== undefined && !client.destroyed) sink.end();
   // Always a copy: an origin chunk is a view of the socket read that carried it (headers too),
   // which the cache would keep alive beyond the bytes it counts; and a copy of its own, not one
@@ -475,6 +477,7 @@ export async function fill(
     sink,
     storable ? [] : undefined,
     ctx.options.maxObjectBytes,
+    options.lead ? () => ctx.tier.markComplete?.(options.key) : undefined,
   );
   if (!storable || body === undefined) {
     release();

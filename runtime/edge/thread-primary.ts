@@ -209,7 +209,13 @@ export async function startThreadPrimary(
         const reply = (result: AcquireResult) =>
           sendObject(
             worker,
-            { edgeplane: 'reply', id: message.id, lead: result.lead, waited: result.waited },
+            {
+              edgeplane: 'reply',
+              id: message.id,
+              lead: result.lead,
+              waited: result.waited,
+              token: result.token,
+            },
             result.object,
           );
         const result = store.acquire(message.key, worker, message.staleResponseTime);

@@ -41,6 +41,8 @@ export type PrimaryToWorker =
       object?: PackedObject;
       lead?: boolean;
       waited?: boolean;
+      /** With `lead`: the fill-table token of the lock the primary granted. */
+      token?: number;
       count?: number;
     }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }

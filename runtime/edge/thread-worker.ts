@@ -79,6 +79,7 @@ export class ThreadTier implements SharedTier {
       if (token < 0) this.send({ edgeplane: 'free', key, token: -token });
     }
     const reply = await this.ask((id) => ({ edgeplane: 'acquire', id, key, staleResponseTime }));
+    if (reply.lead === true && reply.token !== undefined) this.tokens.set(key, reply.token);
     return reply.object === undefined
       ? { lead: reply.lead === true }
       : { lead: false, object: unpackObject(reply.object), waited: reply.waited === true };
@@ -87,9 +88,16 @@ export class ThreadTier implements SharedTier {
     const reply = await this.ask((id) => ({ edgeplane: 'claim', id, key, staleResponseTime }));
     return reply.lead === true;
   }
+  markComplete(key: string): void {
+    const token = this.tokens.get(key);
+    if (token !== undefined) this.fills.markComplete(key, token);
+  }
   store(object: CachedObject): void {
+    const token = this.takeToken(object.key);
+    // A fill that answers its client after storing (a Range, a 304) marks it here.
+    if (token !== undefined) this.fills.markComplete(object.key, token);
     const packed = packObject(object);
-    this.send({ edgeplane: 'store', object: packed, token: this.takeToken(object.key) }, [packed]);
+    this.send({ edgeplane: 'store', object: packed, token }, [packed]);
   }
   release(key: string, revalidation = false): void {
     const token = revalidation ? undefined : this.takeToken(key);

@@ -86,6 +86,38 @@ describe('edge with two workers', () => {
     expect((await answeringWorkers('/shared', 'hit')).size).toBe(2);
   });
 
+  it('answers a request that comes after a fill has ended as a hit, whichever thread takes it', async () => {
+    // A worker's store reaches the primary by message, after its client has the response. A
+    // request another thread took in between once waited on the fill's lock and said
+    // "fwd=miss; collapsed" (51 of 600 such pairs here); the fill now marks its lock complete first.
+    const pairs = 200;
+    for (let i = 0; i < pairs; i++) {
+      const path = `/after/${i}`;
+      const first = await getOnNewConnection(trafficUrl, path, host);
+      expect(first.headers['cache-status']).toMatch(/fwd=uri-miss/);
+      const second = await getOnNewConnection(trafficUrl, path, host);
+      expect({ path, body: second.body, status: second.headers['cache-status'] }).toEqual({
+        path,
+        body: `${path} v1`,
+        status: expect.stringMatching(/^edgeplane; hit; ttl=\d+$/),
+      });
+    }
+    // Some second requests went to the other thread than their first (by the request log).
+    await sleep(1200); // the request log is flushed at least every second
+    const workerOf = new Map<string, number>();
+    let crossed = 0;
+    for (const line of edge.output().split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line);
+      if (!String(entry.path).startsWith('/after/')) continue;
+      const first = workerOf.get(entry.path);
+      if (first === undefined) workerOf.set(entry.path, entry.worker);
+      else if (first !== entry.worker) crossed++;
+    }
+    expect(workerOf.size).toBe(pairs);
+    expect(crossed).toBeGreaterThan(0);
+  });
+
   it('collapses 1,000 concurrent misses across both workers into one origin request', async () => {
     hold = true;
     const replies = Array.from({ length: 1000 }, (_, i) =>

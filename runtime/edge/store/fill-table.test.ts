@@ -16,6 +16,37 @@ describe('FillTable', () => {
     expect(table.tryLead('GET http://a/x', 2)).not.toBe(0);
   });
 
+  it('marks a held slot complete only with its token, and frees it either way', () => {
+    const table = FillTable.create(1000);
+    const key = 'GET http://a/c';
+    const token = table.tryLead(key, 1);
+    expect(table.slotOf(key)).toMatchObject({ held: true, complete: false });
+    table.markComplete(key, token + 256);
+    expect(table.slotOf(key).complete).toBe(false);
+    table.markComplete(key, token);
+    expect(table.slotOf(key)).toMatchObject({ held: true, complete: true });
+    expect(table.tryLead(key, 2)).toBe(0);
+    expect(table.free(key, token + 256)).toBeUndefined();
+    expect(table.free(key, token)).toBe(table.slotOf(key).slot);
+    expect(table.slotOf(key)).toMatchObject({ held: false, complete: false });
+    // A slot that is free, or held by another fill, is not marked by a stale token.
+    table.markComplete(key, token);
+    expect(table.slotOf(key).held).toBe(false);
+    const next = table.tryLead(key, 2);
+    table.markComplete(key, token);
+    expect(table.slotOf(key).complete).toBe(false);
+    expect(table.freeOwner(2)).toEqual([table.slotOf(key).slot]);
+    expect(next).not.toBe(0);
+  });
+
+  it('frees a dead owner’s complete slots too', () => {
+    const table = FillTable.create(1000);
+    const token = table.tryLead('GET http://a/d', 7);
+    table.markComplete('GET http://a/d', token);
+    expect(table.freeOwner(7)).toEqual([table.slotOf('GET http://a/d').slot]);
+    expect(table.slotOf('GET http://a/d').held).toBe(false);
+  });
+
   it('refuses the fast lock while the shared store may hold the key', () => {
     const table = FillTable.create(1000);
     table.countPresence('GET http://a/y', 1);

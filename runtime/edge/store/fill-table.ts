@@ -6,7 +6,9 @@
 //   bits, a sequence above) from the lock until the primary has processed its store or release.
 //   Every fill lock, taken here by a worker or granted by the primary, holds the slot, so two
 //   leaders for one key cannot coexist. Two keys may share a slot: the second then goes the slow
-//   way (the primary waits for the slot), never both at once.
+//   way (the primary waits for the slot), never both at once. A fill that has its whole response
+//   sets the slot's top bit (markComplete) before its client's response ends: a request that then
+//   finds the slot held waits only for the store to reach the primary, and is a hit, not collapsed.
 // - `presence`: per key hash, how many keys the primary's shared store (memory or disk) holds. A
 //   worker takes a lock here only when the count is 0; otherwise it asks the primary, which may
 //   have the object. The count is a hint: wrong either way it costs a round trip or an origin
@@ -21,6 +23,8 @@ export interface FillTableBuffers {
 
 const ownerBits = 8;
 export const maxOwner = (1 << ownerBits) - 1;
+/** Set on a held slot whose fill has its whole response (tokens use the 31 bits below it). */
+const completeBit = 1 << 31;
 
 export class FillTable {
   readonly buffers: FillTableBuffers;
@@ -82,13 +86,21 @@ export class FillTable {
   /** Frees the slot of `key` if `token` still holds it; returns the slot when it did. */
   free(key: string, token: number): number | undefined {
     const slot = this.lockSlot(hashKey(key));
-    return Atomics.compareExchange(this.locks, slot, token, 0) === token ? slot : undefined;
+    if (Atomics.compareExchange(this.locks, slot, token, 0) === token) return slot;
+    const complete = token | completeBit;
+    return Atomics.compareExchange(this.locks, slot, complete, 0) === complete ? slot : undefined;
   }
 
-  /** The slot of `key`, whether some fill holds it. */
-  slotOf(key: string): { slot: number; held: boolean } {
+  /** The fill holding `key`'s slot with `token` has its whole response; nothing if it lost it. */
+  markComplete(key: string, token: number): void {
+    Atomics.compareExchange(this.locks, this.lockSlot(hashKey(key)), token, token | completeBit);
+  }
+
+  /** The slot of `key`: whether some fill holds it, and whether that fill has its whole response. */
+  slotOf(key: string): { slot: number; held: boolean; complete: boolean } {
     const slot = this.lockSlot(hashKey(key));
-    return { slot, held: Atomics.load(this.locks, slot) !== 0 };
+    const value = Atomics.load(this.locks, slot);
+    return { slot, held: value !== 0, complete: (value & completeBit) !== 0 };
   }
 
   /** Frees every slot `owner` holds (its thread died); returns those slots. */

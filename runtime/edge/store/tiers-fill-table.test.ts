@@ -21,6 +21,9 @@ const setup = (options: { maxObjects?: number; lockTimeoutMs?: number; disk?: Di
   return { fills, store };
 };
 
+/** A lock the primary grants: it holds the key's slot with a token, handed to the lead. */
+const granted = { lead: true, token: expect.any(Number) };
+
 /** Two keys whose fills share one lock slot. */
 function collidingKeys(fills: FillTable): [string, string] {
   const seen = new Map<number, string>();
@@ -52,6 +55,34 @@ describe('SharedStore with a fill table', () => {
     );
   });
 
+  it('answers a wait that began after the fill had its whole response as a hit, not collapsed', async () => {
+    const { fills, store } = setup();
+    const token = fills.tryLead('GET http://a/w', 1);
+    const before = store.acquire('GET http://a/w', 2);
+    // The worker's client has the whole response; its store is still on its way to the primary.
+    fills.markComplete('GET http://a/w', token);
+    const after = store.acquire('GET http://a/w', 3);
+    expect(after).toBeInstanceOf(Promise);
+    store.store(objectFor('GET http://a/w'), token);
+    expect(await before).toMatchObject({ lead: false, waited: true });
+    const late = (await after) as AcquireResult;
+    expect(late).toMatchObject({ lead: false, waited: false });
+    expect(late.object?.key).toBe('GET http://a/w');
+    expect(fills.slotOf('GET http://a/w').held).toBe(false);
+  });
+
+  it('does the same for a lock it granted, marked with the token it handed out', async () => {
+    const { fills, store } = setup();
+    const { token } = store.acquire('GET http://a/g', 1) as AcquireResult;
+    const before = store.acquire('GET http://a/g', 2);
+    fills.markComplete('GET http://a/g', token ?? 0);
+    const after = store.acquire('GET http://a/g', 3);
+    store.store(objectFor('GET http://a/g'), token);
+    expect(await before).toMatchObject({ lead: false, waited: true });
+    expect(await after).toMatchObject({ lead: false, waited: false });
+    expect(fills.slotOf('GET http://a/g').held).toBe(false);
+  });
+
   it('sends the waiters to the origin themselves when a worker’s own fill is released', async () => {
     const { fills, store } = setup();
     const token = fills.tryLead('GET http://a/u', 1);
@@ -64,7 +95,9 @@ describe('SharedStore with a fill table', () => {
 
   it('puts the locks it grants in the table, so a worker cannot lead beside them', () => {
     const { fills, store } = setup();
-    expect(store.acquire('GET http://a/p', 1)).toEqual({ lead: true });
+    const lock = store.acquire('GET http://a/p', 1) as AcquireResult;
+    expect(lock).toEqual(granted);
+    expect((lock.token ?? 0) & 0xff).toBe(1);
     expect(fills.tryLead('GET http://a/p', 2)).toBe(0);
     store.release('GET http://a/p');
     expect(fills.tryLead('GET http://a/p', 2)).not.toBe(0);
@@ -78,7 +111,7 @@ describe('SharedStore with a fill table', () => {
     expect(waiter).toBeInstanceOf(Promise);
     store.store(objectFor(first), token);
     // Not the other key's object: the lock of its own key, now that the slot is free.
-    expect(await waiter).toEqual({ lead: true });
+    expect(await waiter).toEqual(granted);
     expect(fills.tryLead(second, 1)).toBe(0);
   });
 
@@ -87,7 +120,7 @@ describe('SharedStore with a fill table', () => {
     fills.tryLead('GET http://a/dead', 4);
     const waiter = store.acquire('GET http://a/dead', 5);
     store.releaseOwner(4);
-    expect(await waiter).toEqual({ lead: true });
+    expect(await waiter).toEqual(granted);
   });
 
   it('sends slot waiters to the origin themselves after the lock timeout', async () => {
@@ -109,7 +142,7 @@ describe('SharedStore with a fill table', () => {
     const waiter = store.acquire(other, 3);
     expect(waiter).toBeInstanceOf(Promise);
     store.freeSlot(stored, token);
-    expect(await waiter).toEqual({ lead: true });
+    expect(await waiter).toEqual(granted);
     // The background revalidation still holds its claim: no second one starts.
     expect(store.claimRevalidation(stored, Number.MAX_SAFE_INTEGER)).toBe(false);
   });

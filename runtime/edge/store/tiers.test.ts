@@ -9,9 +9,10 @@ import { type AcquireResult, SharedStore } from './tiers.ts';
 // The same behaviour with the locks only in the primary and with every lock also in the fill table
 // the worker threads share (fill-table.ts); tiers-fill-table.test.ts has what only the table adds.
 describe.each([
-  ['without a fill table', () => undefined],
-  ['with a fill table', () => FillTable.create(100)],
-])('SharedStore fill locks, %s', (_name, fills) => {
+  ['without a fill table', () => undefined, { lead: true }],
+  // A lock the primary grants holds its slot with a token, handed to the lead.
+  ['with a fill table', () => FillTable.create(100), { lead: true, token: expect.any(Number) }],
+])('SharedStore fill locks, %s', (_name, fills, granted) => {
   const sharedStore = (disk?: DiskStore) =>
     new SharedStore({
       maxBytes: 1024 * 1024,
@@ -24,7 +25,7 @@ describe.each([
   it('without a disk tier, grants the lock at once and queues later callers until the store', async () => {
     const store = sharedStore();
     const first = store.acquire('GET http://a/x', 1);
-    expect(first).toEqual({ lead: true });
+    expect(first).toEqual(granted);
     const second = store.acquire('GET http://a/x', 2);
     const third = store.acquire('GET http://a/x', 2);
     expect(second).toBeInstanceOf(Promise);
@@ -43,17 +44,17 @@ describe.each([
 
   it('sends the waiters to the origin themselves when the leader releases without storing', async () => {
     const store = sharedStore();
-    expect(store.acquire('GET http://a/y', 1)).toEqual({ lead: true });
+    expect(store.acquire('GET http://a/y', 1)).toEqual(granted);
     const waiter = store.acquire('GET http://a/y', 2);
     store.release('GET http://a/y');
     expect(await waiter).toEqual({ lead: false, waited: true });
     // The lock is free again: a new caller leads.
-    expect(store.acquire('GET http://a/y', 2)).toEqual({ lead: true });
+    expect(store.acquire('GET http://a/y', 2)).toEqual(granted);
   });
 
   it('ends the locks of a process that died', async () => {
     const store = sharedStore();
-    expect(store.acquire('GET http://a/z', 7)).toEqual({ lead: true });
+    expect(store.acquire('GET http://a/z', 7)).toEqual(granted);
     const waiter = store.acquire('GET http://a/z', 8);
     store.releaseOwner(7);
     expect(await waiter).toEqual({ lead: false, waited: true });
@@ -71,7 +72,7 @@ describe.each([
       expect(fromDisk.object?.variants[0]?.body.toString()).toBe('from disk');
 
       const racing = [store.acquire('GET http://a/cold', 1), store.acquire('GET http://a/cold', 2)];
-      expect(await Promise.race(racing)).toEqual({ lead: true });
+      expect(await Promise.race(racing)).toEqual(granted);
       // The other one waits on the leader's lock; a release lets it go to the origin itself.
       store.release('GET http://a/cold');
       const answers = await Promise.all(racing);

@@ -15,8 +15,14 @@ export interface AcquireResult {
   lead: boolean;
   /** The object: already stored, or stored by another process while this one waited. */
   object?: CachedObject;
-  /** True when this process waited on another's fill (the answer is a collapsed one). */
+  /**
+   * True when this process waited on another's fill that did not yet have its whole response (the
+   * answer is a collapsed one). A wait that began after it had (fill-table.ts markComplete) is
+   * only for the store to arrive, and its answer a hit.
+   */
   waited?: boolean;
+  /** The lead's fill-table token, when the primary granted the lock (so the fill can mark it). */
+  token?: number;
 }
 
 export interface SharedTier {
@@ -41,9 +47,18 @@ export interface SharedTier {
   acquire(key: string, staleResponseTime?: number): Promise<AcquireResult>;
   /** Stores a filled object and releases its fill lock. */
   store(object: CachedObject): void;
-  /** Releases a fill lock without storing (the response was not cacheable). */
-  /** With `revalidation`, ends a revalidation claim only, never another process's fill lock. */
+  /**
+   * Releases a fill lock without storing (the response was not cacheable). With `revalidation`,
+   * ends a revalidation claim only, never another process's fill lock.
+   */
   release(key: string, revalidation?: boolean): void;
+  /**
+   * This process's fill of `key` has its whole response and will store it: called before its
+   * client's response ends, so a request that comes after that is a hit, not a collapsed miss,
+   * even if it reaches another thread before the store reaches the primary. Only a worker
+   * thread's tier needs it (its store is a message); the others store at once.
+   */
+  markComplete?(key: string): void;
   /** Applies a purge in every process and tier; resolves with the objects touched. */
   purgeEverywhere(purge: PurgeRequest): Promise<number>;
   stats(): { memory?: CacheStats; disk?: CacheStats };
@@ -54,6 +69,8 @@ interface SlotWaiter {
   key: string;
   owner: number;
   staleResponseTime: number | undefined;
+  /** The slot's fill had its whole response when this wait began (see AcquireResult.waited). */
+  complete: boolean;
   resolve: (result: AcquireResult | Promise<AcquireResult>) => void;
 }
 
@@ -127,7 +144,7 @@ export class SharedStore {
     staleResponseTime?: number,
   ): AcquireResult | Promise<AcquireResult> {
     const lock = this.locks.get(key);
-    if (lock !== undefined) return new Promise((resolve) => lock.waiters.push(resolve));
+    if (lock !== undefined) return this.waitForLock(key, lock);
     const inMemory = this.memory.get(key);
     if (inMemory !== undefined && usableFor(inMemory, staleResponseTime))
       return { lead: false, object: inMemory };
@@ -149,8 +166,19 @@ export class SharedStore {
     }
     // The read from disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
-    if (raced !== undefined) return new Promise((resolve) => raced.waiters.push(resolve));
+    if (raced !== undefined) return this.waitForLock(key, raced);
     return this.lock(key, owner, staleResponseTime);
+  }
+
+  private waitForLock(
+    key: string,
+    lock: { waiters: ((result: AcquireResult) => void)[] },
+  ): Promise<AcquireResult> {
+    // Its slot holds this lock's token, so whether the slot is complete is this fill's state.
+    const complete = this.fills?.slotOf(key).complete === true;
+    return new Promise((resolve) =>
+      lock.waiters.push((result) => resolve(complete ? { ...result, waited: false } : result)),
+    );
   }
 
   private lock(
@@ -166,7 +194,7 @@ export class SharedStore {
     const timer = setTimeout(() => this.finish(key, { lead: false }), this.lockTimeoutMs);
     timer.unref();
     this.locks.set(key, { waiters: [], timer, owner, token });
-    return { lead: true };
+    return token === 0 ? { lead: true } : { lead: true, token };
   }
 
   /**
@@ -179,7 +207,7 @@ export class SharedStore {
     staleResponseTime: number | undefined,
   ): Promise<AcquireResult> {
     const fills = this.fills as FillTable;
-    const { slot } = fills.slotOf(key);
+    const { slot, complete } = fills.slotOf(key);
     let entry = this.slotWaiters.get(slot);
     if (entry === undefined) {
       const timer = setTimeout(() => {
@@ -191,7 +219,9 @@ export class SharedStore {
       this.slotWaiters.set(slot, entry);
     }
     const waiters = entry.waiters;
-    return new Promise((resolve) => waiters.push({ key, owner, staleResponseTime, resolve }));
+    return new Promise((resolve) =>
+      waiters.push({ key, owner, staleResponseTime, complete, resolve }),
+    );
   }
 
   /**
@@ -204,7 +234,7 @@ export class SharedStore {
     this.slotWaiters.delete(slot);
     clearTimeout(entry.timer);
     for (const waiter of entry.waiters) {
-      if (waiter.key === key) waiter.resolve({ ...result, waited: true });
+      if (waiter.key === key) waiter.resolve({ ...result, waited: !waiter.complete });
       else waiter.resolve(this.acquire(waiter.key, waiter.owner, waiter.staleResponseTime));
     }
   }
