@@ -1,32 +1,54 @@
 import fc from 'fast-check';
-import { memoryBudget } from './memory-budget.ts';
+import { memoryBudget, workersKeepFills } from './memory-budget.ts';
 
 const mb = 1024 * 1024;
 
 describe('memoryBudget', () => {
   it('gives one traffic thread the whole budget', () => {
-    expect(memoryBudget(256 * mb, 1)).toEqual({ sharedBytes: 256 * mb, workerHotBytes: 0 });
+    expect(memoryBudget(256 * mb, 1, true)).toEqual({ sharedBytes: 256 * mb, workerBytes: 0 });
+    expect(memoryBudget(256 * mb, 1, false)).toEqual({ sharedBytes: 256 * mb, workerBytes: 0 });
   });
 
-  it('takes the worker threads hot tiers out of the budget', () => {
-    // Two threads: the main thread serves from the shared tier, one worker keeps a hot tier.
-    expect(memoryBudget(256 * mb, 2)).toEqual({ sharedBytes: 224 * mb, workerHotBytes: 32 * mb });
-    expect(memoryBudget(256 * mb, 8)).toEqual({ sharedBytes: 200 * mb, workerHotBytes: 8 * mb });
+  it('shares the budget equally when workers keep their own fills', () => {
+    expect(memoryBudget(256 * mb, 2, true)).toEqual({
+      sharedBytes: 128 * mb,
+      workerBytes: 128 * mb,
+    });
+    expect(memoryBudget(256 * mb, 8, true)).toEqual({ sharedBytes: 32 * mb, workerBytes: 32 * mb });
   });
 
-  it('never hands out more than the budget, and keeps three quarters of it shared', () => {
+  it('gives workers small hot tiers when every fill goes to the shared store', () => {
+    expect(memoryBudget(256 * mb, 2, false)).toEqual({
+      sharedBytes: 224 * mb,
+      workerBytes: 32 * mb,
+    });
+    expect(memoryBudget(256 * mb, 8, false)).toEqual({
+      sharedBytes: 200 * mb,
+      workerBytes: 8 * mb,
+    });
+  });
+
+  it('never hands out more than the budget', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1 << 20 }),
         fc.integer({ min: 1, max: 255 }),
-        (megabytes, workers) => {
+        fc.boolean(),
+        (megabytes, workers, keep) => {
           const total = megabytes * mb;
-          const { sharedBytes, workerHotBytes } = memoryBudget(total, workers);
-          expect(sharedBytes + (workers - 1) * workerHotBytes).toBeLessThanOrEqual(total);
-          expect(sharedBytes).toBeGreaterThanOrEqual(0.75 * total);
-          expect(workerHotBytes).toBeGreaterThanOrEqual(0);
+          const { sharedBytes, workerBytes } = memoryBudget(total, workers, keep);
+          expect(sharedBytes + (workers - 1) * workerBytes).toBeLessThanOrEqual(total);
+          expect(sharedBytes).toBeGreaterThanOrEqual(keep ? total / workers : 0.75 * total);
+          expect(workerBytes).toBeGreaterThanOrEqual(0);
         },
       ),
     );
+  });
+
+  it('keeps fills in the workers unless there is a disk tier', () => {
+    expect(workersKeepFills({ diskBytes: 0, diskPath: undefined })).toBe(true);
+    expect(workersKeepFills({ diskBytes: 0, diskPath: '/var/cache/edge' })).toBe(true);
+    expect(workersKeepFills({ diskBytes: mb, diskPath: undefined })).toBe(true);
+    expect(workersKeepFills({ diskBytes: mb, diskPath: '/var/cache/edge' })).toBe(false);
   });
 });

@@ -1,17 +1,31 @@
 // EDGEPLANE_CACHE_MEMORY_MB is the whole memory of the cache, as Varnish's `-s malloc,<size>`:
-// the worker threads' hot tiers come out of it, not on top of it. They hold copies of objects the
-// shared store also holds, so they get a small share: each a quarter of the budget divided by the
-// number of traffic threads, which keeps the shared store at three quarters or more.
+// the worker threads' tiers come out of it, not on top of it.
+//
+// - Without a disk tier, each traffic thread keeps the objects it fetched in its own tier (other
+//   threads get them through the primary), so every thread gets an equal share.
+// - With a disk tier, every fill goes to the primary's shared store (which writes the disk tier),
+//   and a worker's tier only holds copies of objects asked for again: each gets a small share, a
+//   quarter of the budget divided by the number of traffic threads, which keeps the shared store
+//   at three quarters or more.
 
 export interface MemoryBudget {
-  /** The primary's shared memory tier. */
+  /** The primary's shared memory tier (the main thread serves its own traffic from it). */
   sharedBytes: number;
-  /** Each worker thread's hot tier (the main thread serves from the shared tier itself). */
-  workerHotBytes: number;
+  /** Each worker thread's memory tier. */
+  workerBytes: number;
 }
 
-export function memoryBudget(totalBytes: number, workers: number): MemoryBudget {
-  if (workers <= 1) return { sharedBytes: totalBytes, workerHotBytes: 0 };
-  const workerHotBytes = Math.floor(totalBytes / (4 * workers));
-  return { sharedBytes: totalBytes - (workers - 1) * workerHotBytes, workerHotBytes };
+export function memoryBudget(
+  totalBytes: number,
+  workers: number,
+  workersKeepFills: boolean,
+): MemoryBudget {
+  if (workers <= 1) return { sharedBytes: totalBytes, workerBytes: 0 };
+  const workerBytes = Math.floor(totalBytes / (workersKeepFills ? workers : 4 * workers));
+  return { sharedBytes: totalBytes - (workers - 1) * workerBytes, workerBytes };
+}
+
+/** Worker threads keep their own fills unless the primary must see every one for the disk tier. */
+export function workersKeepFills(config: { diskBytes: number; diskPath: string | undefined }) {
+  return !(config.diskBytes > 0 && config.diskPath !== undefined);
 }

@@ -1,9 +1,10 @@
 // The primary of the multi-threaded edge: the main thread. It owns the shared store (memory tier +
 // disk tier), the fill locks that collapse misses across threads, the management port and purge
 // fan-out, and serves traffic itself as worker 1 straight from the shared store. Worker threads
-// 2..N serve traffic too, each with a small hot memory tier; every traffic thread listens on the
-// same port with SO_REUSEPORT. So the hit ratio is not split N ways (an object fetched by one
-// worker is a hit in all) and a purge reaches every worker before it is acknowledged.
+// 2..N serve traffic too, each with its own memory tier (holding what it fetched, or with a disk
+// tier only a hot set); every traffic thread listens on the same port with SO_REUSEPORT. So the
+// hit ratio is not split N ways (an object fetched by one worker is a hit in all: the primary has
+// it or asks the worker that holds it) and a purge reaches every worker before it is acknowledged.
 import { createServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import {
@@ -18,13 +19,14 @@ import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { type Batch, batchedSender, unbatched } from './ipc-batch.ts';
 import { createManagementServer } from './management.ts';
-import { memoryBudget } from './memory-budget.ts';
+import { memoryBudget, workersKeepFills } from './memory-budget.ts';
 import { normalisePurge, type PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable, maxOwner } from './store/fill-table.ts';
 import { type AcquireResult, PrimaryThreadTier, SharedStore } from './store/tiers.ts';
 import {
   type EdgeWorkerData,
+  type PackedObject,
   type PrimaryToWorker,
   packObject,
   unpackObject,
@@ -82,11 +84,19 @@ export async function startThreadPrimary(
   if (config.workers > maxOwner) throw new Error(`at most ${maxOwner} edge workers`);
   const fills = FillTable.create(config.maxObjects);
   const store = new SharedStore({
-    maxBytes: memoryBudget(config.memoryBytes, config.workers).sharedBytes,
+    maxBytes: memoryBudget(config.memoryBytes, config.workers, workersKeepFills(config))
+      .sharedBytes,
     maxObjects: config.maxObjects,
     disk,
     lockTimeoutMs: config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs,
     fills,
+    fromHolder: (key, asker) => {
+      const holder = fills.holderOf(key);
+      if (holder === undefined || holder === asker || !threads.has(holder)) return undefined;
+      return ask([holder], (id) => ({ edgeplane: 'give', id, key })).then(([packed]) =>
+        packed === undefined ? undefined : unpackObject(packed as PackedObject),
+      );
+    },
   });
   const registry = new Registry();
   const gauges = registerCacheGauges(registry, () => ({
@@ -130,10 +140,9 @@ export async function startThreadPrimary(
     send(index, { ...reply, object: packed }, [packed]);
   };
 
-  /** Sends a message to every worker and collects one answer from each (dead ones are skipped). */
-  const askAll = (message: (id: number) => PrimaryToWorker): Promise<unknown[]> => {
+  /** Sends a message to workers and collects one answer from each (dead ones are skipped). */
+  const ask = (targets: number[], message: (id: number) => PrimaryToWorker): Promise<unknown[]> => {
     const id = nextId++;
-    const targets = [...threads.keys()];
     return new Promise((resolve) => {
       if (targets.length === 0) return resolve([]);
       const timer = setTimeout(() => {
@@ -152,6 +161,7 @@ export async function startThreadPrimary(
       for (const index of targets) send(index, message(id));
     });
   };
+  const askAll = (message: (id: number) => PrimaryToWorker) => ask([...threads.keys()], message);
   const answered = (worker: number, id: number, result: unknown) => {
     const entry = waiting.get(id);
     if (entry === undefined || !entry.expect.delete(worker)) return;
@@ -202,7 +212,7 @@ export async function startThreadPrimary(
     switch (message.edgeplane) {
       case 'lookup':
         void store
-          .lookup(message.key)
+          .lookup(message.key, worker)
           .then((object) => sendObject(worker, { edgeplane: 'reply', id: message.id }, object));
         return;
       case 'acquire': {
@@ -246,6 +256,9 @@ export async function startThreadPrimary(
         return;
       case 'purged':
         answered(worker, message.id, message.count);
+        return;
+      case 'given':
+        answered(worker, message.id, message.object);
         return;
       case 'metrics':
         answered(worker, message.id, message.metrics);

@@ -12,7 +12,10 @@ export type WorkerToPrimary =
   | { edgeplane: 'lookup'; id: number; key: string }
   | { edgeplane: 'acquire'; id: number; key: string; staleResponseTime?: number }
   | { edgeplane: 'claim'; id: number; key: string; staleResponseTime: number }
-  /** `token`: the fill-table slot the worker took for this fill itself (store/fill-table.ts). */
+  /**
+   * `token`: the fill-table slot of the fill (store/fill-table.ts). A worker that keeps its own
+   * fills sends one only when the primary granted its lock or queued requests on its slot.
+   */
   | { edgeplane: 'store'; object: PackedObject; token?: number }
   | { edgeplane: 'release'; key: string; revalidation: boolean; token?: number }
   /**
@@ -22,6 +25,8 @@ export type WorkerToPrimary =
   | { edgeplane: 'free'; key: string; token: number }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
   | { edgeplane: 'purged'; id: number; count: number }
+  /** The answer to a `give`: the object, if the worker's memory tier holds it. */
+  | { edgeplane: 'given'; id: number; object?: PackedObject }
   | { edgeplane: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
   /**
    * The worker listens and serves (`ready`), or waits for its sites (an edge following the origin,
@@ -46,6 +51,8 @@ export type PrimaryToWorker =
       count?: number;
     }
   | { edgeplane: 'purge'; id: number; purge: PurgeRequest }
+  /** Another thread missed on a key this worker holds (fill-table.ts holderOf): send a copy. */
+  | { edgeplane: 'give'; id: number; key: string }
   | { edgeplane: 'metrics'; id: number }
   /** Close the traffic port, send the last usage counts, and end the thread. */
   | { edgeplane: 'stop' }

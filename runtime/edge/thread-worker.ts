@@ -1,5 +1,6 @@
 // A traffic worker thread: its own memory tier in front of the primary's shared store, reached
-// over the thread's MessagePort.
+// over the thread's MessagePort. Without a disk tier the worker keeps what it fetches in its own
+// tier and hands a copy to the primary when another thread asks for it.
 import { parentPort } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import type { Logger } from '../lib/logger.ts';
@@ -7,7 +8,7 @@ import type { SiteSource } from '../lib/site.ts';
 import { registerCacheGauges } from './cache-gauges.ts';
 import type { EdgeConfig } from './config.ts';
 import { type Batch, batchedSender, unbatched } from './ipc-batch.ts';
-import { memoryBudget } from './memory-budget.ts';
+import { memoryBudget, workersKeepFills } from './memory-budget.ts';
 import type { PurgeRequest } from './purge.ts';
 import type { CachedObject } from './store/entry.ts';
 import { FillTable } from './store/fill-table.ts';
@@ -25,27 +26,36 @@ type Reply = Extract<PrimaryToWorker, { edgeplane: 'reply' }>;
 
 /**
  * The worker side of the shared tier. A miss takes its fill lock from the shared fill table when
- * the shared store cannot hold the key (no round trip); otherwise it asks the primary.
+ * no tier holds the key (no round trip); otherwise it asks the primary. A fill whose lock the
+ * worker took itself ends in the worker (the fill table's end) unless the primary queued requests
+ * on it; with `keepsFills` its object then stays in the worker's own tier, with no message.
  */
 export class ThreadTier implements SharedTier {
   readonly shared = true;
-  readonly holdsFills = true;
+  readonly holdsFills: boolean;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void;
   private readonly fills: FillTable;
   private readonly owner: number;
-  /** Tokens of the locks this worker took itself, by key, until their store or release. */
+  private readonly keepsFills: boolean;
+  /** Tokens of the locks this worker took itself (tryLead), by key, until their store or release. */
+  private readonly ownSlots = new Map<string, number>();
+  /** Tokens of the locks the primary granted this worker, by key, until their store or release. */
   private readonly tokens = new Map<string, number>();
 
   constructor(
     send: (message: WorkerToPrimary, transfer?: ArrayBuffer[]) => void,
     fills: FillTable,
     owner: number,
+    /** The worker's own tier keeps its fills (no disk tier); else they all go to the primary. */
+    keepsFills: boolean,
   ) {
     this.send = send;
     this.fills = fills;
     this.owner = owner;
+    this.keepsFills = keepsFills;
+    this.holdsFills = !keepsFills;
   }
 
   /** Feeds a reply from the primary. */
@@ -72,7 +82,7 @@ export class ThreadTier implements SharedTier {
     if (staleResponseTime === undefined) {
       const token = this.fills.tryLead(key, this.owner);
       if (token > 0) {
-        this.tokens.set(key, token);
+        this.ownSlots.set(key, token);
         return { lead: true };
       }
       // Stored just as the slot was taken: give it back before asking (the messages keep order).
@@ -89,23 +99,38 @@ export class ThreadTier implements SharedTier {
     return reply.lead === true;
   }
   markComplete(key: string): void {
-    const token = this.tokens.get(key);
+    const token = this.ownSlots.get(key) ?? this.tokens.get(key);
     if (token !== undefined) this.fills.markComplete(key, token);
   }
   store(object: CachedObject): void {
-    const token = this.takeToken(object.key);
+    const key = object.key;
+    const own = this.take(this.ownSlots, key);
+    const token = own ?? this.take(this.tokens, key);
     // A fill that answers its client after storing (a Range, a 304) marks it here.
-    if (token !== undefined) this.fills.markComplete(object.key, token);
+    if (token !== undefined) this.fills.markComplete(key, token);
+    // The object is in this worker's tier (fill.ts keep), counted in the fill table's presence
+    // with this worker as its holder: ending the fill here is all, unless someone waits on it.
+    if (own !== undefined && this.keepsFills && this.fills.end(key, own)) return;
     const packed = packObject(object);
     this.send({ edgeplane: 'store', object: packed, token }, [packed]);
   }
   release(key: string, revalidation = false): void {
-    const token = revalidation ? undefined : this.takeToken(key);
-    this.send({ edgeplane: 'release', key, revalidation, token });
+    if (revalidation) {
+      this.send({ edgeplane: 'release', key, revalidation });
+      return;
+    }
+    const own = this.take(this.ownSlots, key);
+    if (own !== undefined && this.fills.end(key, own)) return;
+    this.send({
+      edgeplane: 'release',
+      key,
+      revalidation,
+      token: own ?? this.take(this.tokens, key),
+    });
   }
-  private takeToken(key: string): number | undefined {
-    const token = this.tokens.get(key);
-    if (token !== undefined) this.tokens.delete(key);
+  private take(tokens: Map<string, number>, key: string): number | undefined {
+    const token = tokens.get(key);
+    if (token !== undefined) tokens.delete(key);
     return token;
   }
   async purgeEverywhere(purge: PurgeRequest): Promise<number> {
@@ -130,14 +155,17 @@ export async function startThreadWorker(
   const send = batchedSender<WorkerToPrimary>((message, transfer) =>
     port.postMessage(message, transfer),
   );
-  const tier = new ThreadTier(send, new FillTable(data.fills), data.index);
+  const fills = new FillTable(data.fills);
+  const keepsFills = workersKeepFills(config);
+  const tier = new ThreadTier(send, fills, data.index, keepsFills);
   const registry = new Registry();
   const traffic = await createTrafficProcess({
     config,
     sites,
     tier: () => tier,
-    // A worker's memory tier holds the hot set; the primary's shared store holds the rest.
-    memory: memoryBudget(config.memoryBytes, config.workers).workerHotBytes,
+    memory: memoryBudget(config.memoryBytes, config.workers, keepsFills).workerBytes,
+    // Counted in the fill table, so other threads' misses on what this tier holds come for it.
+    onHeld: (key, delta) => fills.countPresence(key, delta, data.index),
     registry,
     logger,
     countUsage,
@@ -163,6 +191,13 @@ export async function startThreadWorker(
     if (typed.edgeplane === 'reply') tier.reply(typed);
     else if (typed.edgeplane === 'purge') {
       send({ edgeplane: 'purged', id: typed.id, count: traffic.purgeLocal(typed.purge) });
+    } else if (typed.edgeplane === 'give') {
+      const object = memory.peek(typed.key);
+      if (object === undefined) send({ edgeplane: 'given', id: typed.id });
+      else {
+        const packed = packObject(object);
+        send({ edgeplane: 'given', id: typed.id, object: packed }, [packed]);
+      }
     } else if (typed.edgeplane === 'metrics') {
       gauges.refresh();
       void registry.getMetricsAsJSON().then((metrics) => {

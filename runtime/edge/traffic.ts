@@ -41,6 +41,8 @@ export async function createTrafficProcess(options: {
    * primary thread's traffic serves from the shared store's).
    */
   memory: number | { store: MemoryStore<CachedObject>; fence: PurgeFence };
+  /** Told of every key a new memory tier takes in (+1) and lets go (-1). */
+  onHeld?: (key: string, delta: 1 | -1) => void;
   registry: Registry;
   logger: Logger;
   /** Count usage per site (an edge that reports to the origin). */
@@ -57,7 +59,7 @@ export async function createTrafficProcess(options: {
   const { store: memory, fence } =
     typeof options.memory === 'number'
       ? {
-          store: createObjectStore(options.memory, config.maxObjects),
+          store: createObjectStore(options.memory, config.maxObjects, undefined, options.onHeld),
           fence: new PurgeFence(config.upstream.firstByteTimeoutMs + config.upstream.idleTimeoutMs),
         }
       : options.memory;

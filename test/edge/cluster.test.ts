@@ -1,6 +1,8 @@
 // The multi-threaded edge as it runs in production: `node runtime/main.ts` with two traffic
-// worker threads. One worker's fill is a hit in the other, concurrent misses across workers reach the
-// origin once, and every kind of purge reaches every worker.
+// worker threads, with a disk tier (every fill goes to the primary's shared store) and without
+// (each thread keeps its own fills, and the primary asks it for them). One worker's fill is a hit
+// in the other, concurrent misses across workers reach the origin once, and every kind of purge
+// reaches every worker.
 import type { ServerResponse } from 'node:http';
 import {
   type EdgeMain,
@@ -15,7 +17,10 @@ import {
 
 const host = { host: 'cl.test' };
 
-describe('edge with two workers', () => {
+describe.each([
+  { tiers: 'with a disk tier', diskMb: 16 },
+  { tiers: 'without a disk tier', diskMb: undefined },
+])('edge with two workers, $tiers', ({ diskMb }) => {
   let origin: Origin;
   let edge: EdgeMain;
   let trafficUrl: string;
@@ -43,7 +48,7 @@ describe('edge with two workers', () => {
     edge = await startEdgeMain({
       sites: [{ id: 'cl', hosts: ['cl.test'], origin: origin.url }],
       workers: 2,
-      diskMb: 16,
+      ...(diskMb === undefined ? {} : { diskMb }),
     });
     trafficUrl = edge.trafficUrl;
     managementUrl = edge.managementUrl;
@@ -174,39 +179,67 @@ describe('edge with two workers', () => {
     expect(metrics.body).toMatch(/edgeplane_edge_cache_objects\{tier="memory"\} \d+/);
     expect(metrics.body).toMatch(/edgeplane_edge_cache_objects\{tier="worker-memory"\} \d+/);
     expect(metrics.body).toMatch(/edgeplane_edge_purges_total\{kind="prefix",mode="soft"\} 1/);
+    if (diskMb === undefined) return;
     // The primary's disk tier holds what the workers filled.
     const onDisk = /edgeplane_edge_cache_objects\{tier="disk"\} (\d+)/.exec(metrics.body);
     expect(Number(onDisk?.[1])).toBeGreaterThan(0);
   });
 
-  it("keeps a worker's misses in the primary's store, and in the worker's own once asked again", async () => {
-    const objects = async () => {
-      const metrics = (await get(managementUrl, '/metrics')).body;
-      const count = (tier: string) =>
-        Number(
-          new RegExp(`edgeplane_edge_cache_objects\\{tier="${tier}"\\} (\\d+)`).exec(metrics)?.[1],
-        );
-      return { shared: count('memory'), worker: count('worker-memory') };
-    };
-    const before = await objects();
-    const paths = Array.from({ length: 30 }, (_, i) => `/admit/${i}`);
-    for (const path of paths) await getOnNewConnection(trafficUrl, path, host);
-    // A worker's store reaches the primary just after its answer: wait for the last one.
-    let afterMisses = await objects();
-    for (let i = 0; i < 50 && afterMisses.shared - before.shared < paths.length; i++) {
-      await sleep(20);
-      afterMisses = await objects();
-    }
-    expect(afterMisses.shared - before.shared).toBe(paths.length);
-    expect(afterMisses.worker).toBe(before.worker);
-    // Asked again on new connections, the worker thread answers some from the shared store and
-    // keeps those.
-    for (const path of paths) {
-      await getOnNewConnection(trafficUrl, path, host);
-      await getOnNewConnection(trafficUrl, path, host);
-    }
-    expect((await objects()).worker).toBeGreaterThan(before.worker);
-    expect(await answeringWorkers('/admit/0', 'miss')).toHaveProperty('size', 1);
-    for (const path of paths) expect(versions.get(path)).toBe(1);
-  });
+  const objects = async () => {
+    const metrics = (await get(managementUrl, '/metrics')).body;
+    const count = (tier: string) =>
+      Number(
+        new RegExp(`edgeplane_edge_cache_objects\\{tier="${tier}"\\} (\\d+)`).exec(metrics)?.[1],
+      );
+    return { shared: count('memory'), worker: count('worker-memory') };
+  };
+
+  const keepsOwnFills = diskMb === undefined;
+  if (keepsOwnFills)
+    it("keeps a worker's misses in its own tier, and hands the other thread a copy", async () => {
+      const before = await objects();
+      const paths = Array.from({ length: 30 }, (_, i) => `/own/${i}`);
+      for (const path of paths) await getOnNewConnection(trafficUrl, path, host);
+      // Each miss is in the tier of the thread that fetched it, and only there.
+      const afterMisses = await objects();
+      expect(afterMisses.shared - before.shared + afterMisses.worker - before.worker).toBe(30);
+      expect(afterMisses.worker).toBeGreaterThan(before.worker);
+      expect(afterMisses.shared).toBeGreaterThan(before.shared);
+      // Asked again on new connections: hits in either thread, and the thread that did not fetch
+      // an object got it from the other (the primary keeps a copy of what a worker hands over).
+      for (const path of paths) {
+        for (let i = 0; i < 2; i++) {
+          const reply = await getOnNewConnection(trafficUrl, path, host);
+          expect(reply.headers['cache-status']).toMatch(/^edgeplane; hit; ttl=\d+$/);
+          expect(reply.body).toBe(`${path} v1`);
+        }
+      }
+      const after = await objects();
+      expect(after.shared + after.worker).toBeGreaterThan(afterMisses.shared + afterMisses.worker);
+      for (const path of paths) expect(versions.get(path)).toBe(1);
+    });
+
+  if (!keepsOwnFills)
+    it("keeps a worker's misses in the primary's store, and in the worker's own once asked again", async () => {
+      const before = await objects();
+      const paths = Array.from({ length: 30 }, (_, i) => `/admit/${i}`);
+      for (const path of paths) await getOnNewConnection(trafficUrl, path, host);
+      // A worker's store reaches the primary just after its answer: wait for the last one.
+      let afterMisses = await objects();
+      for (let i = 0; i < 50 && afterMisses.shared - before.shared < paths.length; i++) {
+        await sleep(20);
+        afterMisses = await objects();
+      }
+      expect(afterMisses.shared - before.shared).toBe(paths.length);
+      expect(afterMisses.worker).toBe(before.worker);
+      // Asked again on new connections, the worker thread answers some from the shared store and
+      // keeps those.
+      for (const path of paths) {
+        await getOnNewConnection(trafficUrl, path, host);
+        await getOnNewConnection(trafficUrl, path, host);
+      }
+      expect((await objects()).worker).toBeGreaterThan(before.worker);
+      expect(await answeringWorkers('/admit/0', 'miss')).toHaveProperty('size', 1);
+      for (const path of paths) expect(versions.get(path)).toBe(1);
+    });
 });

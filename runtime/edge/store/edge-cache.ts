@@ -38,6 +38,13 @@ export function createObjectStore(
   maxBytes: number,
   maxObjects: number,
   onEvict?: (key: string) => void,
+  onHeld?: (key: string, delta: 1 | -1) => void,
 ): MemoryStore<CachedObject> {
-  return new MemoryStore<CachedObject>({ maxBytes, maxObjects, sizeOf: objectSize, onEvict });
+  return new MemoryStore<CachedObject>({
+    maxBytes,
+    maxObjects,
+    sizeOf: objectSize,
+    onEvict,
+    onHeld,
+  });
 }

@@ -67,11 +67,50 @@ describe('FillTable', () => {
     expect(table.slotOf('GET http://a/2').held).toBe(true);
   });
 
-  it('never hands out token 0, across sequence wrap-around', () => {
+  it('never hands out token 0, nor one with a flag bit, across sequence wrap-around', () => {
     const table = FillTable.create(1000);
     for (let i = 0; i < (1 << 23) + 10; i += 1) {
-      if (table.token(1) === 0) throw new Error(`token 0 after ${i}`);
+      const token = table.token(255);
+      if (token <= 0 || token >= 1 << 30) throw new Error(`token ${token} after ${i}`);
     }
+  });
+
+  it('lets a worker end its own fill unless the primary queued requests on it', () => {
+    const table = FillTable.create(1000);
+    const quiet = table.tryLead('GET http://a/quiet', 2);
+    table.markComplete('GET http://a/quiet', quiet);
+    expect(table.end('GET http://a/quiet', quiet)).toBe(true);
+    expect(table.slotOf('GET http://a/quiet').held).toBe(false);
+
+    const busy = table.tryLead('GET http://a/busy', 2);
+    expect(table.markWaited('GET http://a/busy')).toBe(true);
+    table.markComplete('GET http://a/busy', busy);
+    expect(table.end('GET http://a/busy', busy)).toBe(false);
+    // Still held, flags and all, until the primary frees it with the fill's token.
+    expect(table.slotOf('GET http://a/busy')).toMatchObject({ held: true, complete: true });
+    expect(table.tryLead('GET http://a/busy', 3)).toBe(0);
+    expect(table.free('GET http://a/busy', busy)).toBe(table.slotOf('GET http://a/busy').slot);
+    expect(table.slotOf('GET http://a/busy').held).toBe(false);
+
+    // Nothing to wait on in a free slot; and a slot taken by another fill is not this fill's to end.
+    expect(table.markWaited('GET http://a/busy')).toBe(false);
+    const next = table.tryLead('GET http://a/busy', 3);
+    expect(table.end('GET http://a/busy', busy)).toBe(true);
+    expect(table.slotOf('GET http://a/busy').held).toBe(true);
+    expect(table.end('GET http://a/busy', next)).toBe(true);
+  });
+
+  it('records which worker holds a key while one is counted', () => {
+    const table = FillTable.create(1000);
+    expect(table.holderOf('GET http://a/h')).toBeUndefined();
+    table.countPresence('GET http://a/h', 1, 3);
+    expect(table.holderOf('GET http://a/h')).toBe(3);
+    table.countPresence('GET http://a/h', 1);
+    expect(table.holderOf('GET http://a/h')).toBe(0);
+    table.countPresence('GET http://a/h', -1);
+    expect(table.holderOf('GET http://a/h')).toBe(0);
+    table.countPresence('GET http://a/h', -1);
+    expect(table.holderOf('GET http://a/h')).toBeUndefined();
   });
 
   it('hashes keys with FNV-1a', () => {

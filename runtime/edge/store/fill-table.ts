@@ -1,35 +1,48 @@
 // Fill locks and a key-presence count in shared memory, so a worker thread's miss can take the
-// fill lock without a round trip to the primary. Two Int32Arrays over SharedArrayBuffers, seen by
-// the primary and every worker:
+// fill lock, and end it, without a round trip to the primary. Int32Arrays over SharedArrayBuffers,
+// seen by the primary and every worker:
 //
 // - `locks`: one slot per key hash. A fill holds its key's slot (a token: owner index in the low 8
-//   bits, a sequence above) from the lock until the primary has processed its store or release.
-//   Every fill lock, taken here by a worker or granted by the primary, holds the slot, so two
-//   leaders for one key cannot coexist. Two keys may share a slot: the second then goes the slow
-//   way (the primary waits for the slot), never both at once. A fill that has its whole response
-//   sets the slot's top bit (markComplete) before its client's response ends: a request that then
-//   finds the slot held waits only for the store to reach the primary, and is a hit, not collapsed.
-// - `presence`: per key hash, how many keys the primary's shared store (memory or disk) holds. A
-//   worker takes a lock here only when the count is 0; otherwise it asks the primary, which may
-//   have the object. The count is a hint: wrong either way it costs a round trip or an origin
-//   fetch, never a wrong answer.
+//   bits, a sequence above) until it ends: a worker that took the slot itself frees it itself
+//   (end), unless someone waits on it; otherwise the primary frees it once it has the fill's store
+//   or release. Every fill lock, taken here by a worker or granted by the primary, holds the slot,
+//   so two leaders for one key cannot coexist. Two keys may share a slot: the second then goes the
+//   slow way (the primary waits for the slot), never both at once. Two flags sit above the token:
+//   - waited: the primary queued a request on the slot, so the fill must end through it (its store
+//     or release wakes the waiters);
+//   - complete: the fill has its whole response (markComplete, before its client's response ends).
+//     A request that finds the slot held then waits only for the store, and is a hit, not
+//     collapsed.
+// - `presence`: per key hash, how many keys the traffic threads' memory tiers and the disk tier
+//   hold. A worker takes a lock here only when the count is 0; otherwise it asks the primary, which
+//   has the object or asks the thread that holds it.
+// - `holders`: per key hash, the worker thread that last counted a key there (0: the primary).
+//
+// Presence and holder are hints: wrong either way they cost a round trip or an origin fetch,
+// never a wrong answer.
 //
 // A Bloom-like table by hand: no library shares a lock table between worker threads.
 
 export interface FillTableBuffers {
   locks: SharedArrayBuffer;
   presence: SharedArrayBuffer;
+  holders: SharedArrayBuffer;
 }
 
 const ownerBits = 8;
 export const maxOwner = (1 << ownerBits) - 1;
-/** Set on a held slot whose fill has its whole response (tokens use the 31 bits below it). */
+/** A token: owner and a 22-bit sequence, in the 30 bits below the two flags. */
+const tokenMask = (1 << 30) - 1;
+/** Set on a held slot the primary queued a request on. */
+const waitedBit = 1 << 30;
+/** Set on a held slot whose fill has its whole response. */
 const completeBit = 1 << 31;
 
 export class FillTable {
   readonly buffers: FillTableBuffers;
   private readonly locks: Int32Array;
   private readonly presence: Int32Array;
+  private readonly holders: Int32Array;
   private readonly lockMask: number;
   private readonly presenceMask: number;
   private sequence = 0;
@@ -38,6 +51,7 @@ export class FillTable {
     this.buffers = buffers;
     this.locks = new Int32Array(buffers.locks);
     this.presence = new Int32Array(buffers.presence);
+    this.holders = new Int32Array(buffers.holders);
     this.lockMask = this.locks.length - 1;
     this.presenceMask = this.presence.length - 1;
   }
@@ -48,12 +62,13 @@ export class FillTable {
     return new FillTable({
       locks: new SharedArrayBuffer(4 * nextPowerOfTwo(lockSlots)),
       presence: new SharedArrayBuffer(4 * presenceSlots),
+      holders: new SharedArrayBuffer(4 * presenceSlots),
     });
   }
 
   /** A new token for `owner` (1..255); never 0, which marks a free slot. */
   token(owner: number): number {
-    this.sequence = (this.sequence + 1) & 0x7fffff;
+    this.sequence = (this.sequence + 1) & (tokenMask >>> ownerBits);
     return (this.sequence << ownerBits) | owner;
   }
 
@@ -86,14 +101,39 @@ export class FillTable {
   /** Frees the slot of `key` if `token` still holds it; returns the slot when it did. */
   free(key: string, token: number): number | undefined {
     const slot = this.lockSlot(hashKey(key));
-    if (Atomics.compareExchange(this.locks, slot, token, 0) === token) return slot;
-    const complete = token | completeBit;
-    return Atomics.compareExchange(this.locks, slot, complete, 0) === complete ? slot : undefined;
+    for (;;) {
+      const value = Atomics.load(this.locks, slot);
+      if ((value & tokenMask) !== token) return undefined;
+      if (Atomics.compareExchange(this.locks, slot, value, 0) === value) return slot;
+    }
+  }
+
+  /**
+   * A worker ends the fill it took the slot for (tryLead): frees the slot and returns true, or
+   * returns false when the primary queued requests on it, whose store or release must wake them.
+   * True too when the slot is no longer the fill's (the primary freed it: its owner was thought dead).
+   */
+  end(key: string, token: number): boolean {
+    const slot = this.lockSlot(hashKey(key));
+    for (;;) {
+      const value = Atomics.load(this.locks, slot);
+      if ((value & tokenMask) !== token) return true;
+      if ((value & waitedBit) !== 0) return false;
+      if (Atomics.compareExchange(this.locks, slot, value, 0) === value) return true;
+    }
+  }
+
+  /**
+   * The primary queues a request on the slot of `key`: flags it so its fill ends through the
+   * primary. False when the slot is free (its fill ended meanwhile: look again).
+   */
+  markWaited(key: string): boolean {
+    return this.flag(this.lockSlot(hashKey(key)), waitedBit, undefined);
   }
 
   /** The fill holding `key`'s slot with `token` has its whole response; nothing if it lost it. */
   markComplete(key: string, token: number): void {
-    Atomics.compareExchange(this.locks, this.lockSlot(hashKey(key)), token, token | completeBit);
+    this.flag(this.lockSlot(hashKey(key)), completeBit, token);
   }
 
   /** The slot of `key`: whether some fill holds it, and whether that fill has its whole response. */
@@ -103,21 +143,42 @@ export class FillTable {
     return { slot, held: value !== 0, complete: (value & completeBit) !== 0 };
   }
 
+  /** Sets `bit` on a held slot (held with `token`, when given); false when it is not held so. */
+  private flag(slot: number, bit: number, token: number | undefined): boolean {
+    for (;;) {
+      const value = Atomics.load(this.locks, slot);
+      if (value === 0 || (token !== undefined && (value & tokenMask) !== token)) return false;
+      if (Atomics.compareExchange(this.locks, slot, value, value | bit) === value) return true;
+    }
+  }
+
   /** Frees every slot `owner` holds (its thread died); returns those slots. */
   freeOwner(owner: number): number[] {
     const freed: number[] = [];
     for (let slot = 0; slot < this.locks.length; slot++) {
-      const token = Atomics.load(this.locks, slot);
-      if (token !== 0 && (token & maxOwner) === owner) {
-        if (Atomics.compareExchange(this.locks, slot, token, 0) === token) freed.push(slot);
+      const value = Atomics.load(this.locks, slot);
+      if (value !== 0 && (value & maxOwner) === owner) {
+        if (Atomics.compareExchange(this.locks, slot, value, 0) === value) freed.push(slot);
       }
     }
     return freed;
   }
 
-  /** The shared store now holds `key` (+1) or no longer does (-1). */
-  countPresence(key: string, delta: 1 | -1): void {
-    Atomics.add(this.presence, hashKey(key) & this.presenceMask, delta);
+  /**
+   * A tier now holds `key` (+1) or no longer does (-1). `holder`: the worker thread whose memory
+   * tier it is (0: the primary's store, memory or disk), recorded on +1 before the count, so whoever
+   * sees the count sees the holder.
+   */
+  countPresence(key: string, delta: 1 | -1, holder = 0): void {
+    const slot = hashKey(key) & this.presenceMask;
+    if (delta === 1) Atomics.store(this.holders, slot, holder);
+    Atomics.add(this.presence, slot, delta);
+  }
+
+  /** The worker thread that last counted a key of `key`'s hash, while one is counted (0: the primary). */
+  holderOf(key: string): number | undefined {
+    const slot = hashKey(key) & this.presenceMask;
+    return Atomics.load(this.presence, slot) > 0 ? Atomics.load(this.holders, slot) : undefined;
   }
 
   private lockSlot(hash: number): number {

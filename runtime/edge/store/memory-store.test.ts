@@ -70,6 +70,43 @@ describe('MemoryStore', () => {
     expect(measured.bytes).toBe(1000);
   });
 
+  it('tells onHeld of every key it takes in and lets go, whatever the operations', () => {
+    // The fill table's presence counts come from this (thread-worker.ts): the running sum per key
+    // must be 1 exactly while the key is held, 0 otherwise.
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.integer({ min: 0, max: 12 }),
+        size: fc.integer({ min: 0, max: 1200 }),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant('resize' as const), key: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant('clear' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
+        const counts = new Map<string, number>();
+        const s = new MemoryStore<Buffer>({
+          maxBytes: 1000,
+          maxObjects: 5,
+          sizeOf: (value) => value.length,
+          onHeld: (key, delta) => counts.set(key, (counts.get(key) ?? 0) + delta),
+        });
+        for (const o of ops) {
+          if (o.kind === 'set') s.set(String(o.key), Buffer.alloc(o.size));
+          else if (o.kind === 'delete') s.delete(String(o.key));
+          else if (o.kind === 'resize') s.resize(String(o.key));
+          else s.clear();
+          for (let key = 0; key <= 12; key++) {
+            const held = s.peek(String(key)) !== undefined ? 1 : 0;
+            if ((counts.get(String(key)) ?? 0) !== held) return false;
+          }
+        }
+        return true;
+      }),
+    );
+  });
+
   it('never holds more than its bounds and keeps its byte count exact, whatever the operations', () => {
     const op = fc.oneof(
       fc.record({

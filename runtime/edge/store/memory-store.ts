@@ -12,6 +12,8 @@ export interface MemoryStoreOptions<T> {
   /** Bytes a value costs. */
   sizeOf: (value: T) => number;
   onEvict?: (key: string, value: T) => void;
+  /** A key entered the tier (+1) or left it (-1: evicted, deleted, purged, replaced, cleared). */
+  onHeld?: (key: string, delta: 1 | -1) => void;
 }
 
 export class MemoryStore<T extends object> {
@@ -35,6 +37,8 @@ export class MemoryStore<T extends object> {
       // Once the entry is gone (dispose runs while it is still there): onEvict may look it up.
       disposeAfter: (value, key, reason) => {
         if (reason === 'evict') this.options.onEvict?.(key, value);
+        // set() deletes a key before storing it again, so every disposal here is a removal.
+        this.options.onHeld?.(key, -1);
       },
     });
   }
@@ -69,7 +73,9 @@ export class MemoryStore<T extends object> {
     this.bytesHeld += size;
     this.entries.set(key, value);
     this.evictToFit();
-    return this.entries.has(key);
+    const held = this.entries.has(key);
+    if (held) this.options.onHeld?.(key, 1);
+    return held;
   }
 
   /** Re-measures a value changed in place (a variant added, headers updated by a 304). */

@@ -5,11 +5,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiskStore } from './disk-store.ts';
+import type { CachedObject } from './entry.ts';
 import { FillTable } from './fill-table.ts';
 import { objectFor } from './testing.ts';
-import { type AcquireResult, SharedStore } from './tiers.ts';
+import { type AcquireResult, type HolderFetch, SharedStore } from './tiers.ts';
 
-const setup = (options: { maxObjects?: number; lockTimeoutMs?: number; disk?: DiskStore } = {}) => {
+const setup = (
+  options: {
+    maxObjects?: number;
+    lockTimeoutMs?: number;
+    disk?: DiskStore;
+    fromHolder?: HolderFetch;
+  } = {},
+) => {
   const fills = FillTable.create(1000);
   const store = new SharedStore({
     maxBytes: 1024 * 1024,
@@ -17,9 +25,23 @@ const setup = (options: { maxObjects?: number; lockTimeoutMs?: number; disk?: Di
     lockTimeoutMs: options.lockTimeoutMs ?? 60_000,
     disk: options.disk,
     fills,
+    fromHolder: options.fromHolder,
   });
   return { fills, store };
 };
+
+/** A worker thread that holds objects, as the primary reaches it (thread-primary.ts fromHolder). */
+function holdingWorker() {
+  const asked: [string, number][] = [];
+  let answer: (object: CachedObject | undefined) => void = () => {};
+  const fromHolder: HolderFetch = (key, asker) => {
+    asked.push([key, asker]);
+    return new Promise((resolve) => {
+      answer = resolve;
+    });
+  };
+  return { asked, fromHolder, answer: (object: CachedObject | undefined) => answer(object) };
+}
 
 /** A lock the primary grants: it holds the key's slot with a token, handed to the lead. */
 const granted = { lead: true, token: expect.any(Number) };
@@ -81,6 +103,76 @@ describe('SharedStore with a fill table', () => {
     expect(await before).toMatchObject({ lead: false, waited: true });
     expect(await after).toMatchObject({ lead: false, waited: false });
     expect(fills.slotOf('GET http://a/g').held).toBe(false);
+  });
+
+  it('asks the worker that holds a key, keeps its copy, and answers the misses meanwhile from it', async () => {
+    const worker = holdingWorker();
+    const { fills, store } = setup({ fromHolder: worker.fromHolder });
+    const first = store.acquire('GET http://a/held', 2);
+    const second = store.acquire('GET http://a/held', 4);
+    expect(first).toBeInstanceOf(Promise);
+    // One question to the holder: the second miss waits on the first one's lock.
+    expect(worker.asked).toEqual([['GET http://a/held', 2]]);
+    worker.answer(objectFor('GET http://a/held'));
+    const answer = (await first) as AcquireResult;
+    expect(answer).toMatchObject({ lead: false });
+    expect(answer.waited).toBeUndefined();
+    expect(((await second) as AcquireResult).object?.key).toBe('GET http://a/held');
+    // Kept here for the next thread, and counted; the lock and its slot are gone.
+    expect(store.memory.peek('GET http://a/held')).toBeDefined();
+    expect(fills.holderOf('GET http://a/held')).toBe(0);
+    expect(fills.slotOf('GET http://a/held').held).toBe(false);
+    expect((store.acquire('GET http://a/held', 5) as AcquireResult).object).toBeDefined();
+    expect(worker.asked).toHaveLength(1);
+  });
+
+  it('hands out the lock when the holder no longer has the key, or only a copy too old for it', async () => {
+    const worker = holdingWorker();
+    const { fills, store } = setup({ fromHolder: worker.fromHolder });
+    const gone = store.acquire('GET http://a/gone', 2);
+    worker.answer(undefined);
+    expect(await gone).toEqual(granted);
+    store.release('GET http://a/gone');
+    // A revalidation of a copy from time 1,000 is not answered by a copy from time 1,000.
+    const stale = store.acquire('GET http://a/gone', 2, 1_000);
+    worker.answer(objectFor('GET http://a/gone'));
+    expect(await stale).toEqual(granted);
+    expect(store.memory.peek('GET http://a/gone')).toBeUndefined();
+    expect(fills.slotOf('GET http://a/gone').held).toBe(true);
+  });
+
+  it('does not take a holder’s copy requested before a purge it applied', async () => {
+    const worker = holdingWorker();
+    const { store } = setup({ fromHolder: worker.fromHolder });
+    store.purge({ kind: 'all', values: [], mode: 'hard', site: 'site' }, Date.now());
+    const miss = store.acquire('GET http://a/old', 2);
+    // The holder's copy was requested a second before the purge (its purge message is on its way).
+    const requestedBefore = objectFor('GET http://a/old');
+    for (const variant of requestedBefore.variants) variant.requestTime = Date.now() - 1000;
+    worker.answer(requestedBefore);
+    expect(await miss).toEqual(granted);
+    expect(store.memory.peek('GET http://a/old')).toBeUndefined();
+  });
+
+  it('looks a key up in the worker that holds it', async () => {
+    const { store } = setup({
+      fromHolder: (key, asker) => (asker === 3 ? undefined : Promise.resolve(objectFor(key))),
+    });
+    expect(await store.lookup('GET http://a/l', 3)).toBeUndefined();
+    expect((await store.lookup('GET http://a/l', 2))?.key).toBe('GET http://a/l');
+    expect(store.memory.peek('GET http://a/l')).toBeDefined();
+  });
+
+  it('flags the slot of a worker’s own fill it waits on, so that fill ends through it', async () => {
+    const { fills, store } = setup();
+    const token = fills.tryLead('GET http://a/end', 2);
+    const waiter = store.acquire('GET http://a/end', 3);
+    expect(waiter).toBeInstanceOf(Promise);
+    // The worker cannot end it alone: it sends its store, which wakes the waiter.
+    expect(fills.end('GET http://a/end', token)).toBe(false);
+    store.store(objectFor('GET http://a/end'), token);
+    expect(((await waiter) as AcquireResult).object?.key).toBe('GET http://a/end');
+    expect(fills.slotOf('GET http://a/end').held).toBe(false);
   });
 
   it('sends the waiters to the origin themselves when a worker’s own fill is released', async () => {

@@ -1,7 +1,7 @@
 // What sits behind a thread's memory tier. In a single thread: the optional disk tier. With worker
 // threads: the primary's shared store (its own memory tier plus the disk tier), reached over each
-// worker's MessagePort, so an object fetched by one worker is a hit in every other; fill locks are
-// held in shared memory (fill-table.ts).
+// worker's MessagePort, which also fetches objects other workers hold, so an object fetched by one
+// worker is a hit in every other; fill locks are held in shared memory (fill-table.ts).
 import type { PurgeRequest } from '../purge.ts';
 import type { DiskStore } from './disk-store.ts';
 import { type CacheStats, createObjectStore, purgeStore } from './edge-cache.ts';
@@ -75,10 +75,21 @@ interface SlotWaiter {
 }
 
 /**
+ * Asks the worker thread that holds `key` (fill-table.ts holderOf) for it, on behalf of thread
+ * `asker`; undefined when no other live worker is known to hold it.
+ */
+export type HolderFetch = (
+  key: string,
+  asker: number,
+) => Promise<CachedObject | undefined> | undefined;
+
+/**
  * The store every worker shares, owned by the primary: memory tier, optional disk tier, and the
  * fill locks that collapse concurrent misses across workers. With a fill table, every lock also
  * holds its key's slot there, and workers take free slots themselves (fill-table.ts): the primary
- * then learns of the fill only from its store or release, which carries the worker's token.
+ * learns of such a fill only when someone waits on its slot (then its store or release comes here,
+ * with the worker's token). Workers that keep their own fills are asked for them (`fromHolder`)
+ * when another thread misses on them: the copy is kept here too, for the next thread.
  */
 export class SharedStore {
   readonly memory: MemoryStore<CachedObject>;
@@ -97,6 +108,7 @@ export class SharedStore {
   /** Purges against fills in flight; also the fence of the primary thread's own traffic. */
   readonly fence: PurgeFence;
   private readonly fills: FillTable | undefined;
+  private readonly fromHolder: HolderFetch | undefined;
   private readonly slotWaiters = new Map<
     number,
     { waiters: SlotWaiter[]; timer: NodeJS.Timeout }
@@ -110,8 +122,10 @@ export class SharedStore {
     disk?: DiskStore;
     lockTimeoutMs: number;
     fills?: FillTable;
+    fromHolder?: HolderFetch;
   }) {
     this.fills = options.fills;
+    this.fromHolder = options.fromHolder;
     const notePresence = (key: string) => this.notePresence(key);
     this.memory = createObjectStore(options.maxBytes, options.maxObjects, notePresence);
     this.disk = options.disk;
@@ -123,12 +137,19 @@ export class SharedStore {
     }
   }
 
-  async lookup(key: string): Promise<CachedObject | undefined> {
+  /** `asker`: the thread looking, which is not asked for the key itself. */
+  async lookup(key: string, asker = 0): Promise<CachedObject | undefined> {
     const inMemory = this.memory.get(key);
-    if (inMemory !== undefined || this.disk === undefined) return inMemory;
-    const fromDisk = await this.disk.get(key);
-    if (fromDisk !== undefined) this.setInMemory(fromDisk);
-    return fromDisk;
+    if (inMemory !== undefined) return inMemory;
+    const fromDisk = await this.disk?.get(key);
+    if (fromDisk !== undefined) {
+      this.setInMemory(fromDisk);
+      return fromDisk;
+    }
+    const fromHolder = await this.fromHolder?.(key, asker);
+    if (fromHolder === undefined || !this.fence.admit(fromHolder)) return undefined;
+    if (this.memory.peek(key) === undefined) this.setInMemory(fromHolder);
+    return fromHolder;
   }
 
   /**
@@ -149,8 +170,36 @@ export class SharedStore {
     if (inMemory !== undefined && usableFor(inMemory, staleResponseTime))
       return { lead: false, object: inMemory };
     if (this.disk === undefined || inMemory !== undefined)
-      return this.lock(key, owner, staleResponseTime);
+      return this.lockOrAskHolder(key, owner, staleResponseTime);
     return this.acquireFromDisk(this.disk, key, owner, staleResponseTime);
+  }
+
+  /**
+   * Takes the lock; when another worker holds the key, asks it under that lock (so other misses
+   * wait for the answer) and hands its copy out instead of the lock.
+   */
+  private lockOrAskHolder(
+    key: string,
+    owner: number,
+    staleResponseTime: number | undefined,
+  ): AcquireResult | Promise<AcquireResult> {
+    const granted = this.lock(key, owner, staleResponseTime);
+    if (granted instanceof Promise) return granted;
+    const asking = this.fromHolder?.(key, owner);
+    if (asking === undefined) return granted;
+    const lock = this.locks.get(key);
+    return asking.then((object) => {
+      if (
+        object === undefined ||
+        !usableFor(object, staleResponseTime) ||
+        !this.fence.admit(object) ||
+        this.locks.get(key) !== lock
+      )
+        return granted;
+      this.setInMemory(object);
+      this.finish(key, { lead: false, object });
+      return { lead: false, object };
+    });
   }
 
   private async acquireFromDisk(
@@ -167,7 +216,7 @@ export class SharedStore {
     // The read from disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
     if (raced !== undefined) return this.waitForLock(key, raced);
-    return this.lock(key, owner, staleResponseTime);
+    return this.lockOrAskHolder(key, owner, staleResponseTime);
   }
 
   private waitForLock(
@@ -205,9 +254,12 @@ export class SharedStore {
     key: string,
     owner: number,
     staleResponseTime: number | undefined,
-  ): Promise<AcquireResult> {
+  ): AcquireResult | Promise<AcquireResult> {
     const fills = this.fills as FillTable;
     const { slot, complete } = fills.slotOf(key);
+    // Flagged, the worker's fill ends through this store (its store or release wakes the waiters);
+    // a slot freed meanwhile means that fill ended: look again.
+    if (!fills.markWaited(key)) return this.acquire(key, owner, staleResponseTime);
     let entry = this.slotWaiters.get(slot);
     if (entry === undefined) {
       const timer = setTimeout(() => {
@@ -356,7 +408,7 @@ export class PrimaryThreadTier implements SharedTier {
   }
 
   lookup(key: string): Promise<CachedObject | undefined> {
-    return this.sharedStore.lookup(key);
+    return this.sharedStore.lookup(key, this.owner);
   }
   async acquire(key: string, staleResponseTime?: number): Promise<AcquireResult> {
     return this.sharedStore.acquire(key, this.owner, staleResponseTime);
