@@ -1,7 +1,7 @@
 // How much of an edge pod's memory its cache may take (EDGEPLANE_CACHE_MEMORY_MB). Measured in
 // memory cgroups with tiers of 1 KB objects filled to the brim (runtime/edge/README.md, Memory):
 // three quarters of the pod's memory, less 128 MB for each traffic thread after the first (its
-// V8 isolate, young generation, heap headroom and the copies its hot tier holds), less the disk
+// V8 isolate, young generation, heap headroom and the objects its own tier holds), less the disk
 // tier's index, which the edge keeps in memory.
 import { defaultCacheMaxObjects } from '../../runtime/contract.ts';
 import type { ContainerResources } from './args.ts';
