@@ -205,6 +205,15 @@ describe.each([
       expect(afterMisses.shared - before.shared + afterMisses.worker - before.worker).toBe(30);
       expect(afterMisses.worker).toBeGreaterThan(before.worker);
       expect(afterMisses.shared).toBeGreaterThan(before.shared);
+      // A HEAD only looks (no fill lock): it finds the object in whichever thread holds it too.
+      for (const path of paths.slice(0, 10)) {
+        const head = await getOnNewConnection(trafficUrl, path, host, { method: 'HEAD' });
+        expect({ path, status: head.status, cache: head.headers['cache-status'] }).toEqual({
+          path,
+          status: 200,
+          cache: expect.stringMatching(/^edgeplane; hit; ttl=\d+$/),
+        });
+      }
       // Asked again on new connections: hits in either thread, and the thread that did not fetch
       // an object got it from the other (the primary keeps a copy of what a worker hands over).
       for (const path of paths) {

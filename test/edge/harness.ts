@@ -233,7 +233,7 @@ export function getOnNewConnection(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(method === 'GET' ? undefined : 'x');
+    req.end(method === 'GET' || method === 'HEAD' ? undefined : 'x');
   });
 }
 
