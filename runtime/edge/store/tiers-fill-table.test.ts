@@ -154,6 +154,37 @@ describe('SharedStore with a fill table', () => {
     expect(store.memory.peek('GET http://a/old')).toBeUndefined();
   });
 
+  it('sends a revalidation that waited on a copy from the holder back for the lock, not to the origin alone', async () => {
+    // Thread 1 misses on a key worker 3 holds (stale for everyone); worker 3 revalidates its copy
+    // meanwhile and waits on the lock thread 1's question holds.
+    let answer: (object: CachedObject | undefined) => void = () => {};
+    const { fills, store } = setup({
+      fromHolder: (key, asker) => {
+        const holder = fills.holderOf(key);
+        if (holder === undefined || holder === 0 || holder === asker) return undefined;
+        return new Promise((resolve) => {
+          answer = resolve;
+        });
+      },
+    });
+    fills.countPresence('GET http://a/r', 1, 3);
+    const miss = store.acquire('GET http://a/r', 1);
+    const revalidation = store.acquire('GET http://a/r', 3, 1_000);
+    answer(objectFor('GET http://a/r'));
+    // The miss gets the holder's copy (it will revalidate it itself); the revalidation gets the
+    // lock, not that same copy, which would have sent it to the origin without a lock.
+    expect(((await miss) as AcquireResult).object?.key).toBe('GET http://a/r');
+    const lock = (await revalidation) as AcquireResult;
+    expect(lock).toEqual(granted);
+    // The miss's own revalidation now waits for that one.
+    const second = store.acquire('GET http://a/r', 1, 1_000);
+    expect(second).toBeInstanceOf(Promise);
+    const refreshed = objectFor('GET http://a/r');
+    for (const variant of refreshed.variants) variant.responseTime = 2_000;
+    store.store(refreshed, lock.token);
+    expect(((await second) as AcquireResult).object?.variants[0]?.responseTime).toBe(2_000);
+  });
+
   it('looks a key up in the worker that holds it', async () => {
     const { store } = setup({
       fromHolder: (key, asker) => (asker === 3 ? undefined : Promise.resolve(objectFor(key))),

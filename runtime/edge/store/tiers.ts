@@ -165,7 +165,7 @@ export class SharedStore {
     staleResponseTime?: number,
   ): AcquireResult | Promise<AcquireResult> {
     const lock = this.locks.get(key);
-    if (lock !== undefined) return this.waitForLock(key, lock);
+    if (lock !== undefined) return this.waitForLock(key, lock, owner, staleResponseTime);
     const inMemory = this.memory.get(key);
     if (inMemory !== undefined && usableFor(inMemory, staleResponseTime))
       return { lead: false, object: inMemory };
@@ -215,19 +215,42 @@ export class SharedStore {
     }
     // The read from disk may have let another acquire in meanwhile.
     const raced = this.locks.get(key);
-    if (raced !== undefined) return this.waitForLock(key, raced);
+    if (raced !== undefined) return this.waitForLock(key, raced, owner, staleResponseTime);
     return this.lockOrAskHolder(key, owner, staleResponseTime);
   }
 
   private waitForLock(
     key: string,
     lock: { waiters: ((result: AcquireResult) => void)[] },
+    owner: number,
+    staleResponseTime: number | undefined,
   ): Promise<AcquireResult> {
     // Its slot holds this lock's token, so whether the slot is complete is this fill's state.
     const complete = this.fills?.slotOf(key).complete === true;
     return new Promise((resolve) =>
-      lock.waiters.push((result) => resolve(complete ? { ...result, waited: false } : result)),
+      lock.waiters.push((result) =>
+        resolve(
+          this.unlessTooOld(result, key, owner, staleResponseTime) ??
+            (complete ? { ...result, waited: false } : result),
+        ),
+      ),
     );
+  }
+
+  /**
+   * A revalidation that waited on a lock which ended with a copy no newer than its own (the lock
+   * fetched a copy from the worker holding it, not from the origin) asks again, so it waits for, or
+   * takes, the lock of the revalidation itself instead of going to the origin without one.
+   */
+  private unlessTooOld(
+    result: AcquireResult,
+    key: string,
+    owner: number,
+    staleResponseTime: number | undefined,
+  ): AcquireResult | Promise<AcquireResult> | undefined {
+    if (result.object === undefined || usableFor(result.object, staleResponseTime))
+      return undefined;
+    return this.acquire(key, owner, staleResponseTime);
   }
 
   private lock(
@@ -286,7 +309,13 @@ export class SharedStore {
     this.slotWaiters.delete(slot);
     clearTimeout(entry.timer);
     for (const waiter of entry.waiters) {
-      if (waiter.key === key) waiter.resolve({ ...result, waited: !waiter.complete });
+      if (waiter.key === key)
+        waiter.resolve(
+          this.unlessTooOld(result, key, waiter.owner, waiter.staleResponseTime) ?? {
+            ...result,
+            waited: !waiter.complete,
+          },
+        );
       else waiter.resolve(this.acquire(waiter.key, waiter.owner, waiter.staleResponseTime));
     }
   }
