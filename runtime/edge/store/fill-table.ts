@@ -16,7 +16,9 @@
 // - `presence`: per key hash, how many keys the traffic threads' memory tiers and the disk tier
 //   hold. A worker takes a lock here only when the count is 0; otherwise it asks the primary, which
 //   has the object or asks the thread that holds it.
-// - `holders`: per key hash, the worker thread that last counted a key there (0: the primary).
+// - `holders`: per key hash, the worker thread that last counted a key there (0: none). The
+//   primary's own counts leave it alone: the primary looks in its own store first anyway, and a
+//   worker's copy outlives the primary's more often than not.
 //
 // Presence and holder are hints: wrong either way they cost a round trip or an origin fetch,
 // never a wrong answer.
@@ -171,11 +173,11 @@ export class FillTable {
    */
   countPresence(key: string, delta: 1 | -1, holder = 0): void {
     const slot = hashKey(key) & this.presenceMask;
-    if (delta === 1) Atomics.store(this.holders, slot, holder);
+    if (delta === 1 && holder !== 0) Atomics.store(this.holders, slot, holder);
     Atomics.add(this.presence, slot, delta);
   }
 
-  /** The worker thread that last counted a key of `key`'s hash, while one is counted (0: the primary). */
+  /** The worker thread that last counted a key of `key`'s hash, while one is counted (0: none). */
   holderOf(key: string): number | undefined {
     const slot = hashKey(key) & this.presenceMask;
     return Atomics.load(this.presence, slot) > 0 ? Atomics.load(this.holders, slot) : undefined;
