@@ -28,6 +28,13 @@ export interface EdgeConfig {
 
 const mb = 1024 * 1024;
 
+/** The disk tier's folder when the settings ask for one (a size above 0 and a path), else undefined. */
+export function diskTierPath(
+  config: Pick<EdgeConfig, 'diskBytes' | 'diskPath'>,
+): string | undefined {
+  return config.diskBytes > 0 ? config.diskPath : undefined;
+}
+
 export function edgeConfigFrom(env: EdgeEnv, host = env.EDGEPLANE_LISTEN_ADDRESS): EdgeConfig {
   return {
     trafficPort: env.EDGEPLANE_TRAFFIC_PORT,

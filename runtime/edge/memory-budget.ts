@@ -8,6 +8,8 @@
 //   quarter of the budget divided by the number of traffic threads, which keeps the shared store
 //   at three quarters or more.
 
+import { diskTierPath, type EdgeConfig } from './config.ts';
+
 export interface MemoryBudget {
   /** The primary's shared memory tier (the main thread serves its own traffic from it). */
   sharedBytes: number;
@@ -26,6 +28,6 @@ export function memoryBudget(
 }
 
 /** Worker threads keep their own fills unless the primary must see every one for the disk tier. */
-export function workersKeepFills(config: { diskBytes: number; diskPath: string | undefined }) {
-  return !(config.diskBytes > 0 && config.diskPath !== undefined);
+export function workersKeepFills(config: Pick<EdgeConfig, 'diskBytes' | 'diskPath'>): boolean {
+  return diskTierPath(config) === undefined;
 }

@@ -13,7 +13,7 @@ import {
   type PurgeEvent,
   UsageFlusher,
 } from '../lib/origin-link/index.ts';
-import type { EdgeConfig } from './config.ts';
+import { diskTierPath, type EdgeConfig } from './config.ts';
 import type { RunningEdgeHandle } from './traffic.ts';
 import type { SiteUsage } from './usage.ts';
 
@@ -44,9 +44,8 @@ export class EdgeOriginLink {
   private constructor(options: EdgeOriginLinkOptions, resumeFromSeq: number | undefined) {
     const link = { originUrl: options.originUrl, edgeToken: options.edgeToken };
     this.logger = options.logger;
-    const { diskPath, diskBytes } = options.config;
-    this.seqFile =
-      diskBytes > 0 && diskPath !== undefined ? join(diskPath, appliedSeqFile) : undefined;
+    const diskPath = diskTierPath(options.config);
+    this.seqFile = diskPath === undefined ? undefined : join(diskPath, appliedSeqFile);
     this.started = new Promise((resolve) => {
       this.edgeStarted = resolve;
     });
@@ -72,9 +71,9 @@ export class EdgeOriginLink {
 
   /** Reads the applied sequence kept with the disk tier, if any, and starts following. */
   static async start(options: EdgeOriginLinkOptions): Promise<EdgeOriginLink> {
-    const { diskPath, diskBytes } = options.config;
+    const diskPath = diskTierPath(options.config);
     let resume: number | undefined;
-    if (diskBytes > 0 && diskPath !== undefined) {
+    if (diskPath !== undefined) {
       const text = await readFile(join(diskPath, appliedSeqFile), 'utf8').catch(() => undefined);
       const seq = Number(text?.trim());
       if (text !== undefined && Number.isSafeInteger(seq) && seq >= 0) resume = seq;

@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../lib/logger.ts';
 import { registerMetrics } from '../lib/metrics.ts';
 import { type SiteSource, SiteTable } from '../lib/site.ts';
-import type { EdgeConfig } from './config.ts';
+import { diskTierPath, type EdgeConfig } from './config.ts';
 import type { EdgeContext } from './context.ts';
 import { createObserver } from './observe.ts';
 import type { PurgeRequest } from './purge.ts';
@@ -127,8 +127,9 @@ export async function loadDiskTier(
   config: EdgeConfig,
   logger: Logger,
 ): Promise<DiskStore | undefined> {
-  if (config.diskBytes <= 0 || config.diskPath === undefined) return undefined;
-  const disk = new DiskStore(config.diskPath, config.diskBytes, config.maxObjects);
+  const path = diskTierPath(config);
+  if (path === undefined) return undefined;
+  const disk = new DiskStore(path, config.diskBytes, config.maxObjects);
   await disk.load();
   logger.info({ objects: disk.objects, bytes: disk.bytes }, 'disk tier loaded');
   return disk;
