@@ -105,12 +105,13 @@ export class ThreadTier implements SharedTier {
   store(object: CachedObject): void {
     const key = object.key;
     const own = this.take(this.ownSlots, key);
-    const token = own ?? this.take(this.tokens, key);
-    // A fill that answers its client after storing (a Range, a 304) marks it here.
-    if (token !== undefined) this.fills.markComplete(key, token);
     // The object is in this worker's tier (fill.ts keep), counted in the fill table's presence
     // with this worker as its holder: ending the fill here is all, unless someone waits on it.
     if (own !== undefined && this.keepsFills && this.fills.end(key, own)) return;
+    const token = own ?? this.take(this.tokens, key);
+    // Complete until the store reaches the primary (a streamed fill marked it before its client's
+    // response ended; a Range or a 304, which answer their client after storing, mark it here).
+    if (token !== undefined) this.fills.markComplete(key, token);
     const packed = packObject(object);
     this.send({ edgeplane: 'store', object: packed, token }, [packed]);
   }

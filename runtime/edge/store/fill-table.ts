@@ -168,8 +168,8 @@ export class FillTable {
 
   /**
    * A tier now holds `key` (+1) or no longer does (-1). `holder`: the worker thread whose memory
-   * tier it is (0: the primary's store, memory or disk), recorded on +1 before the count, so whoever
-   * sees the count sees the holder.
+   * tier it is (0: the primary's store, memory or disk, which is not recorded); a worker is
+   * recorded on +1 before the count, so whoever sees the count sees the holder.
    */
   countPresence(key: string, delta: 1 | -1, holder = 0): void {
     const slot = hashKey(key) & this.presenceMask;
