@@ -5,6 +5,7 @@
 // reaches every worker.
 import type { ServerResponse } from 'node:http';
 import {
+  cacheMetric,
   type EdgeMain,
   get,
   getOnNewConnection,
@@ -185,14 +186,10 @@ describe.each([
     expect(Number(onDisk?.[1])).toBeGreaterThan(0);
   });
 
-  const objects = async () => {
-    const metrics = (await get(managementUrl, '/metrics')).body;
-    const count = (tier: string) =>
-      Number(
-        new RegExp(`edgeplane_edge_cache_objects\\{tier="${tier}"\\} (\\d+)`).exec(metrics)?.[1],
-      );
-    return { shared: count('memory'), worker: count('worker-memory') };
-  };
+  const objects = async () => ({
+    shared: await cacheMetric(managementUrl, 'objects', 'memory'),
+    worker: await cacheMetric(managementUrl, 'objects', 'worker-memory'),
+  });
 
   const keepsOwnFills = diskMb === undefined;
   if (keepsOwnFills)

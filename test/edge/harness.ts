@@ -143,6 +143,17 @@ export async function get(
   };
 }
 
+/** A cache gauge or counter of an edge's /metrics: `edgeplane_edge_cache_<name>{tier="<tier>"}`. */
+export async function cacheMetric(
+  managementUrl: string,
+  name: 'bytes' | 'objects' | 'evictions_total',
+  tier: string,
+): Promise<number> {
+  const metrics = (await get(managementUrl, '/metrics')).body;
+  const found = new RegExp(`edgeplane_edge_cache_${name}\\{tier="${tier}"\\} (\\d+)`).exec(metrics);
+  return Number(found?.[1]);
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes raw bytes to a server and returns everything it answers until it closes or goes quiet. */
