@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 // callers apart.
 const blockSize = 500;
 const lowestPort = 10_000;
+/** The lowest port of Linux's ephemeral range, read once. */
+const ephemeralLow = readEphemeralLow();
 const handedOut = new Set<number>();
 
 /** A loopback port that was free a moment ago and that nothing else hands out; the caller binds it next. */
@@ -29,12 +31,12 @@ export async function freePort(): Promise<number> {
 /** This jest worker's block of ports, below the ephemeral range (one block outside jest). */
 export function blockOfThisWorker(): [number, number] {
   const worker = Number(process.env.JEST_WORKER_ID ?? '1');
-  const blocks = Math.max(1, Math.floor((ephemeralLow() - lowestPort) / blockSize));
+  const blocks = Math.max(1, Math.floor((ephemeralLow - lowestPort) / blockSize));
   const first = lowestPort + ((Math.max(1, worker) - 1) % blocks) * blockSize;
   return [first, first + blockSize - 1];
 }
 
-function ephemeralLow(): number {
+function readEphemeralLow(): number {
   try {
     const low = Number(
       readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
