@@ -2,6 +2,11 @@
 // and percent-encoding normalisation). Popular URLs repeat, so the result is remembered per
 // (scheme, authority, target) in a bounded map, cleared whole when full; a site reload gives
 // new Site objects, which invalidates the remembered entries of the old ones.
+//
+// Only targets seen before are remembered. Most misses of a CDN are for URLs asked for once, and
+// a remembered one (its URL object, key and strings) lives on for thousands of requests: long
+// enough for V8 to copy it out of the young generation and later collect it from the old one,
+// for nothing. A small table of target hashes says whether a target was seen recently.
 import { cacheKey, requestUrl } from '../lib/http-cache/index.ts';
 import type { Site } from '../lib/site.ts';
 import { policiesOf } from './site-policy.ts';
@@ -13,9 +18,25 @@ export interface RequestKey {
   site: Site;
 }
 
+const seenSlots = 8192;
+
+/** FNV-1a over the UTF-16 code units: a cheap, well-spread 32-bit hash of a short string. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
 export class RequestKeys {
   private readonly known = new Map<string, RequestKey>();
   private readonly max: number;
+  /** Hashes of targets seen once, by their low bits; a collision only remembers a target early. */
+  private readonly seen = new Int32Array(seenSlots);
+  /**
+   * The last target resolved and not remembered: a miss on the fast path is resolved there, then
+   * again by the full handler that answers it.
+   */
+  private last: { id: string; resolved: RequestKey } | undefined;
 
   constructor(max = 4096) {
     this.max = max;
@@ -31,9 +52,18 @@ export class RequestKeys {
     const id = `${scheme} ${authority} ${target}`;
     const known = this.known.get(id);
     if (known !== undefined && known.site === site) return known;
+    const last = this.last;
+    if (last !== undefined && last.id === id && last.resolved.site === site) return last.resolved;
     const url = requestUrl(scheme, authority, target);
     if (url === undefined) return undefined;
     const resolved = { url, key: cacheKey('GET', url, policiesOf(site).query), site };
+    const hash = hashOf(id);
+    const slot = hash & (seenSlots - 1);
+    if (this.seen[slot] !== hash) {
+      this.seen[slot] = hash;
+      this.last = { id, resolved };
+      return resolved;
+    }
     if (this.known.size >= this.max) this.known.clear();
     this.known.set(id, resolved);
     return resolved;
