@@ -1,7 +1,7 @@
 // freePort: ports below the ephemeral range, distinct for concurrent callers, never one in use.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { blockOfThisWorker, freePort } from './free-port.ts';
+import { blockOfThisWorker, fetchRefusedPorts, freePort } from './free-port.ts';
 
 const ephemeralLow = Number(
   readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
@@ -45,6 +45,37 @@ describe('freePort', () => {
       await Promise.all(
         [...listening.values()].map((server) => new Promise((done) => server.close(done))),
       );
+    }
+  });
+
+  test('never hands out a port fetch refuses to connect to', async () => {
+    // The premise: fetch refuses 10080 even with a server listening there (a plain TCP client
+    // gets through), so a readiness probe on it waits until its deadline.
+    const server = await listen(10_080).catch(() => undefined);
+    if (server !== undefined) {
+      try {
+        await expect(fetch('http://127.0.0.1:10080/')).rejects.toThrow();
+      } finally {
+        await new Promise((done) => server.close(done));
+      }
+    }
+    expect(fetchRefusedPorts.has(10_080)).toBe(true);
+    // Worker 1's block holds 10080; the first random pick lands on it, the next on 10081.
+    const worker = process.env.JEST_WORKER_ID;
+    process.env.JEST_WORKER_ID = '1';
+    const random = jest
+      .spyOn(Math, 'random')
+      .mockReturnValueOnce((80 + 0.5) / 500)
+      .mockReturnValueOnce((81 + 0.5) / 500);
+    try {
+      expect(blockOfThisWorker()[0]).toBe(10_000);
+      const port = await freePort();
+      expect(port).not.toBe(10_080);
+      expect(random).toHaveBeenCalledTimes(2);
+    } finally {
+      random.mockRestore();
+      if (worker === undefined) delete process.env.JEST_WORKER_ID;
+      else process.env.JEST_WORKER_ID = worker;
     }
   });
 });

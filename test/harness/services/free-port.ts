@@ -12,13 +12,18 @@ const lowestPort = 10_000;
 /** The lowest port of Linux's ephemeral range, read once. */
 const ephemeralLow = readEphemeralLow();
 const handedOut = new Set<number>();
+/**
+ * Ports at or above lowestPort that fetch() refuses to connect to (the Fetch standard's "bad
+ * ports"): a test probing a server on one with fetch would wait for it in vain.
+ */
+export const fetchRefusedPorts: ReadonlySet<number> = new Set([10_080]);
 
 /** A loopback port that was free a moment ago and that nothing else hands out; the caller binds it next. */
 export async function freePort(): Promise<number> {
   const [first, last] = blockOfThisWorker();
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = first + Math.floor(Math.random() * (last - first + 1));
-    if (handedOut.has(port)) continue;
+    if (handedOut.has(port) || fetchRefusedPorts.has(port)) continue;
     // Reserved before the check, so a concurrent caller cannot check (and take) the same port.
     handedOut.add(port);
     if (await canListen(port)) return port;
