@@ -117,6 +117,27 @@ describe('FillTable', () => {
     expect(table.holderOf('GET http://a/h')).toBeUndefined();
   });
 
+  it('reads few new keys as held beside a full tier’s keys, and every counted key as held', () => {
+    // Two full 128 MB tiers of 1 KB objects count ~60,000 keys in the 2^20 slots of the default
+    // object cap (200,000). One probe per key read ~5% of new keys as held (each then a round
+    // trip); two probes read ~1%. The same load here at an eighth of the size: 7,500 keys in 2^17.
+    const table = FillTable.create(25_000);
+    const key = (i: number) => `GET http://bench.edgeplane.test/miss/m123-4/${i % 2}/${i}`;
+    const held = 7_500;
+    const fresh = 5_000;
+    for (let i = 0; i < held; i++) table.countPresence(key(i), 1, 2);
+    let readHeld = 0;
+    for (let i = held; i < held + fresh; i++) if (table.holderOf(key(i)) !== undefined) readHeld++;
+    expect(readHeld / fresh).toBeLessThan(0.025);
+    let readAbsent = 0;
+    for (let i = 0; i < held; i++) if (table.holderOf(key(i)) !== 2) readAbsent++;
+    expect(readAbsent).toBe(0);
+    for (let i = 0; i < held; i++) table.countPresence(key(i), -1);
+    let stillHeld = 0;
+    for (let i = 0; i < held + fresh; i++) if (table.holderOf(key(i)) !== undefined) stillHeld++;
+    expect(stillHeld).toBe(0);
+  });
+
   it('hashes keys with FNV-1a', () => {
     // Reference values of 32-bit FNV-1a.
     expect(hashKey('')).toBe(0x811c9dc5);
