@@ -10,6 +10,7 @@
 import { cacheKey, requestUrl } from '../lib/http-cache/index.ts';
 import type { Site } from '../lib/site.ts';
 import { policiesOf } from './site-policy.ts';
+import { hashKey } from './store/fill-table.ts';
 
 export interface RequestKey {
   url: URL;
@@ -19,13 +20,6 @@ export interface RequestKey {
 }
 
 const seenSlots = 8192;
-
-/** FNV-1a over the UTF-16 code units: a cheap, well-spread 32-bit hash of a short string. */
-function hashOf(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash | 0;
-}
 
 export class RequestKeys {
   private readonly known = new Map<string, RequestKey>();
@@ -57,7 +51,8 @@ export class RequestKeys {
     const url = requestUrl(scheme, authority, target);
     if (url === undefined) return undefined;
     const resolved = { url, key: cacheKey('GET', url, policiesOf(site).query), site };
-    const hash = hashOf(id);
+    // Signed, as the Int32Array holds it.
+    const hash = hashKey(id) | 0;
     const slot = hash & (seenSlots - 1);
     if (this.seen[slot] !== hash) {
       this.seen[slot] = hash;
