@@ -60,7 +60,9 @@ describe('freePort', () => {
       }
     }
     expect(fetchRefusedPorts.has(10_080)).toBe(true);
-    // Worker 1's block holds 10080; the first random pick lands on it, the next on 10081.
+    // Worker 1's block holds 10080; the first random pick lands on it, so freePort must pick again.
+    // The next pick (10081) may itself be taken (the first test's ports stay handed out, another
+    // jest worker may listen there), so more picks may follow: at least two, never 10080.
     const worker = process.env.JEST_WORKER_ID;
     process.env.JEST_WORKER_ID = '1';
     const random = jest
@@ -71,7 +73,7 @@ describe('freePort', () => {
       expect(blockOfThisWorker()[0]).toBe(10_000);
       const port = await freePort();
       expect(port).not.toBe(10_080);
-      expect(random).toHaveBeenCalledTimes(2);
+      expect(random.mock.calls.length).toBeGreaterThanOrEqual(2);
     } finally {
       random.mockRestore();
       if (worker === undefined) delete process.env.JEST_WORKER_ID;
