@@ -27,6 +27,7 @@ describe('runtime contract', () => {
       EDGEPLANE_CACHE_MEMORY_MB: 256,
       EDGEPLANE_CACHE_DISK_MB: 0,
       EDGEPLANE_ORIGIN_CLIENT: 'raw',
+      EDGEPLANE_ZERO_COPY: 'on',
     });
   });
 

@@ -64,6 +64,7 @@ export const envNames = {
   purgeToken: 'EDGEPLANE_PURGE_TOKEN',
   requestLog: 'EDGEPLANE_REQUEST_LOG',
   fastHits: 'EDGEPLANE_FAST_HITS',
+  zeroCopy: 'EDGEPLANE_ZERO_COPY',
   originClient: 'EDGEPLANE_ORIGIN_CLIENT',
   edgeWorkers: 'EDGEPLANE_EDGE_WORKERS',
   upstreamConnectTimeoutMs: 'EDGEPLANE_UPSTREAM_CONNECT_TIMEOUT_MS',
@@ -241,6 +242,8 @@ const edgeEnv = z
       .default('all'),
     /** The fast path for plain GETs, hits and misses (runtime/edge/fast-hit); off sends every request through node:http. */
     [envNames.fastHits]: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    /** Large fast hits sent with sendfile(2) from a sealed memfd (runtime/edge/zero-copy), where the addon is built; off writes them. */
+    [envNames.zeroCopy]: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     /** The client for plain-http origins (runtime/edge/origin-client); https: origins always use undici. */
     [envNames.originClient]: z
       .enum(['raw', 'undici'], { error: 'must be raw or undici' })

@@ -7,11 +7,13 @@ set -euo pipefail
 "$(dirname "${BASH_SOURCE[0]}")/install-bench-packages.sh"
 # openssl makes the throwaway CA and server certificates of the Postgres/Redis TLS tests.
 # curl runs the lines local mode prints, as printed (test/local-mode.test.ts).
-declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager [openssl]=openssl [curl]=curl)
+# gcc (with libc6-dev) builds the edge's zero-copy addon, which runtime/edge/zero-copy tests.
+declare -A wanted=([redis-server]=redis-server [promtool]=prometheus [amtool]=prometheus-alertmanager [openssl]=openssl [curl]=curl [cc]="gcc libc6-dev")
 
 missing=()
 for command in "${!wanted[@]}"; do
-  command -v "$command" >/dev/null 2>&1 || missing+=("${wanted[$command]}")
+  # shellcheck disable=SC2206 # a value may name several packages
+  command -v "$command" >/dev/null 2>&1 || missing+=(${wanted[$command]})
 done
 ((${#missing[@]} == 0)) && exit 0
 

@@ -36,6 +36,16 @@ describe('Dockerfile', () => {
     expect(find(runtimeStage, 'COPY')).toEqual(['--from=build /out/ /app/']);
   });
 
+  it('builds the zero-copy addon beside the bundle, where the edge looks for it', () => {
+    const build = find(stages[0] ?? [], 'RUN').join(' ');
+    expect(build).toContain('apt-get install -y --no-install-recommends gcc libc6-dev');
+    expect(build).toContain('scripts/build-zero-copy.sh /out/send-file.node');
+    expect(build).toContain('test -f /out/send-file.node');
+    // runtime/edge/zero-copy/index.ts looks beside the module that loads it: the bundle, in /out.
+    const loader = readFileSync(join(root, 'runtime/edge/zero-copy/index.ts'), 'utf8');
+    expect(loader).toContain("'./send-file.node'");
+  });
+
   it('runs as the non-root user the pods run as', () => {
     expect(find(runtimeStage, 'USER')).toEqual([`${runtimeUid}:${runtimeUid}`]);
   });

@@ -12,6 +12,8 @@ export interface EdgeConfig {
   requestLog: EdgeEnv['EDGEPLANE_REQUEST_LOG'];
   /** Plain GETs and HEADs taken by fast-hit/ (hits from bytes, the rest by the handler) before node:http. */
   fastHits: boolean;
+  /** Large fast hits sent with sendfile where the zero-copy addon is built (zero-copy/). */
+  zeroCopy: boolean;
   /** The client for plain-http origins: origin-client/ ('raw') or undici. */
   originClient: EdgeEnv['EDGEPLANE_ORIGIN_CLIENT'];
   sitesFile: string | undefined;
@@ -44,6 +46,7 @@ export function edgeConfigFrom(env: EdgeEnv, host = env.EDGEPLANE_LISTEN_ADDRESS
     logLevel: env.EDGEPLANE_LOG_LEVEL,
     requestLog: env.EDGEPLANE_REQUEST_LOG,
     fastHits: env.EDGEPLANE_FAST_HITS === 'on',
+    zeroCopy: env.EDGEPLANE_ZERO_COPY === 'on',
     originClient: env.EDGEPLANE_ORIGIN_CLIENT,
     sitesFile: env.EDGEPLANE_SITES_FILE,
     memoryBytes: env.EDGEPLANE_CACHE_MEMORY_MB * mb,

@@ -6,6 +6,7 @@ import { cacheStatus } from './cache-status.ts';
 import type { EdgeContext } from './context.ts';
 import { attachFastHits } from './fast-hit/index.ts';
 import { createEdgeHandler } from './handler.ts';
+import { zeroCopy } from './zero-copy/index.ts';
 
 /** Request header limits: 16 KiB in total (Node's default, nginx's large_client_header_buffers). */
 export const maxHeaderBytes = 16 * 1024;
@@ -13,7 +14,10 @@ export const maxHeaderCount = 100;
 
 const refused = cacheStatus({ fwd: 'bypass', detail: 'bad-request' });
 
-export function createTrafficServer(ctx: EdgeContext, fastHits = true): Server {
+export function createTrafficServer(
+  ctx: EdgeContext,
+  paths: { fastHits: boolean; zeroCopy: boolean } = { fastHits: true, zeroCopy: true },
+): Server {
   const handle = createEdgeHandler(ctx);
   const server = createServer(
     {
@@ -60,6 +64,12 @@ export function createTrafficServer(ctx: EdgeContext, fastHits = true): Server {
   server.maxHeadersCount = maxHeaderCount + 1;
   // Plain fresh hits are answered before node:http sees them; every other request reaches the
   // handler above through node:http as before (fast-hit/).
-  if (fastHits) attachFastHits(server, ctx, { maxHeaderBytes, maxHeaderCount }, handle);
+  if (paths.fastHits)
+    attachFastHits(
+      server,
+      ctx,
+      { maxHeaderBytes, maxHeaderCount, zeroCopy: paths.zeroCopy ? zeroCopy : undefined },
+      handle,
+    );
   return server;
 }

@@ -103,7 +103,7 @@ export async function createTrafficProcess(options: {
       ctx.sitesReady = options.sites.ready ?? true;
       logger.info({ sites: sites.length }, 'sites reloaded');
     }) ?? (() => {});
-  const server = createTrafficServer(ctx, config.fastHits);
+  const server = createTrafficServer(ctx, { fastHits: config.fastHits, zeroCopy: config.zeroCopy });
   return {
     ctx,
     server,

@@ -5,6 +5,7 @@ import type { Site } from '../../lib/site.ts';
 import type { EdgeContext } from '../context.ts';
 import { isCompressible, negotiateCoding } from '../representation.ts';
 import { selectVariant } from '../variants.ts';
+import { type BodyFiles, sendFileMinBytes } from '../zero-copy/body-files.ts';
 import { hitHead, wholeOf } from './hit-response.ts';
 import type { PlainRequest } from './plain-request.ts';
 
@@ -15,6 +16,8 @@ export interface FastAnswer {
   body: Buffer;
   /** head + body in one buffer, when held (see hit-response.ts wholeOf). */
   whole: Buffer | undefined;
+  /** A sealed memfd holding the body, for a large one when zero-copy sends are on (zero-copy/). */
+  file: number | undefined;
 }
 
 export function fastAnswer(
@@ -22,6 +25,7 @@ export function fastAnswer(
   request: PlainRequest,
   nowMs: number,
   keepAliveTimeoutMs: number,
+  bodyFiles: BodyFiles | undefined,
 ): FastAnswer | undefined {
   const site = ctx.sites.lookup(request.host);
   if (site === undefined) return undefined;
@@ -40,5 +44,14 @@ export function fastAnswer(
   if (body === undefined) return undefined;
   const built = hitHead(variant, coding, body, compressible, nowMs, keepAliveTimeoutMs);
   if (built === undefined) return undefined;
-  return { site, status: variant.status, head: built.head, body, whole: wholeOf(built, body) };
+  const file = body.length >= sendFileMinBytes ? bodyFiles?.fileOf(body) : undefined;
+  return {
+    site,
+    status: variant.status,
+    head: built.head,
+    body,
+    // A body sent from its file is never joined to its head as well.
+    whole: file === undefined ? wholeOf(built, body) : undefined,
+    file,
+  };
 }

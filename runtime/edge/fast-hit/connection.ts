@@ -10,6 +10,8 @@
 import type { Socket } from 'node:net';
 import type { EdgeContext } from '../context.ts';
 import type { EdgeRequest, EdgeResponse } from '../exchange.ts';
+import type { BodyFiles } from '../zero-copy/body-files.ts';
+import { socketFd, type ZeroCopy } from '../zero-copy/index.ts';
 import { type FastAnswer, fastAnswer } from './answer.ts';
 import { FastRequest } from './fast-request.ts';
 import { FastResponse } from './fast-response.ts';
@@ -24,6 +26,8 @@ export interface FastHitStats {
   handled: number;
   /** Connections handed to node:http. */
   handedOver: number;
+  /** Fast hits whose body went out with sendfile, whole or in part (zero-copy/). */
+  sentFromFile: number;
 }
 
 /** What the front's sweep asks of a fast connection. */
@@ -42,6 +46,8 @@ export interface FastFront {
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly stats: FastHitStats;
+  /** The zero-copy addon and this thread's body files, when zero-copy sends are on. */
+  readonly zeroCopy: { addon: ZeroCopy; files: BodyFiles } | undefined;
   /** Fast connections: idle sweeps, closeIdleConnections and closeAllConnections. */
   readonly open: Map<Socket, FastConnection>;
   /** node:http's own connection listener. */
@@ -53,7 +59,18 @@ export interface FastFront {
 /** Bytes a client may send ahead while the handler answers an earlier request on its connection. */
 const maxAheadBytes = 64 * 1024;
 
-function write(socket: Socket, answer: FastAnswer): void {
+function write(front: FastFront, socket: Socket, answer: FastAnswer): void {
+  // From the file only when nothing is queued before it: the addon writes to the socket itself.
+  if (
+    answer.file !== undefined &&
+    front.zeroCopy !== undefined &&
+    socket.writableLength === 0 &&
+    socket.writableCorked === 0 &&
+    sendFromFile(front.zeroCopy.addon, socket, answer, answer.file)
+  ) {
+    front.stats.sentFromFile++;
+    return;
+  }
   if (answer.whole !== undefined) {
     socket.write(answer.whole);
     return;
@@ -63,6 +80,28 @@ function write(socket: Socket, answer: FastAnswer): void {
   socket.write(answer.head);
   socket.write(answer.body);
   socket.uncork();
+}
+
+/**
+ * Sends the head and the body's file as far as the socket takes them now and queues the rest on
+ * the socket as usual; false when nothing was sent (the caller writes it all, and meets any error
+ * of the socket on Node's own path).
+ */
+function sendFromFile(addon: ZeroCopy, socket: Socket, answer: FastAnswer, file: number): boolean {
+  const fd = socketFd(socket);
+  if (fd === undefined) return false;
+  const sent = addon.send(fd, answer.head, file, answer.body.length);
+  if (sent <= 0) return false;
+  const headLength = answer.head.length;
+  if (sent < headLength) {
+    socket.cork();
+    socket.write(answer.head.subarray(sent));
+    socket.write(answer.body);
+    socket.uncork();
+  } else if (sent < headLength + answer.body.length) {
+    socket.write(answer.body.subarray(sent - headLength));
+  }
+  return true;
 }
 
 export function serveConnection(front: FastFront, socket: Socket): void {
@@ -106,7 +145,7 @@ export function serveConnection(front: FastFront, socket: Socket): void {
         request = plainRequest(chunk, offset, next, front.maxHeaderCount);
         answer =
           request?.plainHit === true
-            ? fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs)
+            ? fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs, front.zeroCopy?.files)
             : undefined;
       } catch (error) {
         // A fault here must not take the worker down: the full handler answers instead.
@@ -124,7 +163,7 @@ export function serveConnection(front: FastFront, socket: Socket): void {
         socket.cork();
         corked = true;
       }
-      write(socket, answer);
+      write(front, socket, answer);
       ctx.observer.request({
         site: answer.site.id,
         method: 'GET',

@@ -7,6 +7,8 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EdgeContext } from '../context.ts';
 import type { EdgeRequest, EdgeResponse } from '../exchange.ts';
+import { BodyFiles } from '../zero-copy/body-files.ts';
+import type { ZeroCopy } from '../zero-copy/index.ts';
 import { type FastFront, type FastHitStats, serveConnection } from './connection.ts';
 
 export type { FastHitStats } from './connection.ts';
@@ -23,7 +25,7 @@ export function fastHitStats(server: Server): FastHitStats | undefined {
 export function attachFastHits(
   server: Server,
   ctx: EdgeContext,
-  limits: { maxHeaderBytes: number; maxHeaderCount: number },
+  limits: { maxHeaderBytes: number; maxHeaderCount: number; zeroCopy?: ZeroCopy | undefined },
   /** The edge's handler, for plain requests that are not fast hits. */
   handle: (req: EdgeRequest, res: EdgeResponse) => void,
 ): FastHitStats {
@@ -35,7 +37,11 @@ export function attachFastHits(
     );
   server.removeListener('connection', httpConnection);
 
-  const stats: FastHitStats = { served: 0, handled: 0, handedOver: 0 };
+  const stats: FastHitStats = { served: 0, handled: 0, handedOver: 0, sentFromFile: 0 };
+  const zeroCopy =
+    limits.zeroCopy === undefined
+      ? undefined
+      : { addon: limits.zeroCopy, files: new BodyFiles(limits.zeroCopy) };
   const front: FastFront = {
     ctx,
     maxHeaderBytes: limits.maxHeaderBytes,
@@ -48,6 +54,7 @@ export function attachFastHits(
       return server.keepAliveTimeout;
     },
     stats,
+    zeroCopy,
     open: new Map(),
     handOver: (socket) => httpConnection.call(server, socket),
     handle,
@@ -58,7 +65,10 @@ export function attachFastHits(
     for (const connection of front.open.values()) connection.sweep(nowMs);
   }, sweepIntervalMs);
   sweep.unref();
-  server.once('close', () => clearInterval(sweep));
+  server.once('close', () => {
+    clearInterval(sweep);
+    zeroCopy?.files.clear();
+  });
   server.on('connection', (socket: Socket) => {
     // A per-socket request cap makes node:http close after N answers: leave those to it.
     if (server.maxRequestsPerSocket) front.handOver(socket);

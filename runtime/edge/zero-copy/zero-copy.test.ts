@@ -1,0 +1,122 @@
+// The zero-copy addon against real sockets on loopback: the test command builds it
+// (scripts/build-zero-copy.sh), so here it must load.
+import { randomBytes } from 'node:crypto';
+import { readSync, writeSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { socketFd, type ZeroCopy, zeroCopy } from './index.ts';
+
+/** A connected pair on loopback: the server's end (which the addon writes to) and the client's. */
+async function socketPair(
+  options: { pauseOnConnect?: boolean } = {},
+): Promise<{ server: Server; near: Socket; far: Socket }> {
+  const server = createServer(options);
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const far = connect(address.port, '127.0.0.1');
+  await new Promise<void>((resolve) => far.once('connect', resolve));
+  return { server, near: await accepted, far };
+}
+
+function readAll(socket: Socket, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      got += chunk.length;
+      if (got >= length) resolve(Buffer.concat(chunks));
+    });
+    socket.once('error', reject);
+  });
+}
+
+function built(): ZeroCopy {
+  if (zeroCopy === undefined)
+    throw new Error('the zero-copy addon is not built: run scripts/build-zero-copy.sh');
+  return zeroCopy;
+}
+
+describe('zero-copy addon', () => {
+  it('is built and loads on this machine', () => {
+    expect(zeroCopy).toBeDefined();
+  });
+
+  it('keeps a body in a sealed file: the bytes read back, and no write gets in', () => {
+    const addon = built();
+    const body = randomBytes(200_000);
+    const fd = addon.bodyFile(body);
+    expect(fd).toBeGreaterThan(2);
+    try {
+      const back = Buffer.alloc(body.length);
+      expect(readSync(fd, back, 0, back.length, 0)).toBe(body.length);
+      expect(back.equals(body)).toBe(true);
+      expect(() => writeSync(fd, Buffer.from('x'), 0, 1, 0)).toThrow(/EPERM/);
+    } finally {
+      expect(addon.close(fd)).toBe(0);
+    }
+  });
+
+  it('sends the head, then the file, to a TCP socket', async () => {
+    const addon = built();
+    const { server, near, far } = await socketPair();
+    const head = Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 300000\r\n\r\n');
+    const body = randomBytes(300_000);
+    const fd = addon.bodyFile(body);
+    try {
+      const arriving = readAll(far, head.length + body.length);
+      const socket = socketFd(near);
+      expect(socket).toBeDefined();
+      expect(addon.send(socket as number, head, fd, body.length)).toBe(head.length + body.length);
+      expect((await arriving).equals(Buffer.concat([head, body]))).toBe(true);
+    } finally {
+      addon.close(fd);
+      far.destroy();
+      near.destroy();
+      server.close();
+    }
+  });
+
+  it('stops where a peer that does not read fills the socket, without blocking', async () => {
+    const addon = built();
+    const { server, near, far } = await socketPair();
+    far.pause();
+    const head = Buffer.from('HTTP/1.1 200 OK\r\n\r\n');
+    const body = Buffer.alloc(64 * 1024 * 1024, 7);
+    const fd = addon.bodyFile(body);
+    try {
+      const sent = addon.send(socketFd(near) as number, head, fd, body.length);
+      expect(sent).toBeGreaterThan(head.length);
+      expect(sent).toBeLessThan(head.length + body.length);
+    } finally {
+      addon.close(fd);
+      far.destroy();
+      near.destroy();
+      server.close();
+    }
+  });
+
+  it('answers -errno on a socket its peer reset, and throws on arguments of the wrong kind', async () => {
+    const addon = built();
+    // Node does not read the server's end, so only the addon meets the reset.
+    const { server, near, far } = await socketPair({ pauseOnConnect: true });
+    near.on('error', () => {});
+    const body = Buffer.alloc(100_000, 1);
+    const fd = addon.bodyFile(body);
+    try {
+      far.resetAndDestroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const socket = socketFd(near) as number;
+      expect(addon.send(socket, Buffer.from('x'), fd, body.length)).toBeLessThan(0);
+      expect(() => addon.send(socket, 'x' as unknown as Buffer, fd, body.length)).toThrow(
+        'send(socketFd, head, fileFd, length)',
+      );
+      expect(() => addon.bodyFile('x' as unknown as Buffer)).toThrow('body must be a Buffer');
+    } finally {
+      addon.close(fd);
+      near.destroy();
+      server.close();
+    }
+  });
+});
