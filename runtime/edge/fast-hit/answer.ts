@@ -6,7 +6,7 @@ import type { EdgeContext } from '../context.ts';
 import { isCompressible, negotiateCoding } from '../representation.ts';
 import { selectVariant } from '../variants.ts';
 import { type BodyFiles, sendFileMinBytes } from '../zero-copy/body-files.ts';
-import { hitHead, wholeOf } from './hit-response.ts';
+import { hitCopiesBudgetBytes, hitHead, wholeOf } from './hit-response.ts';
 import type { PlainRequest } from './plain-request.ts';
 
 export interface FastAnswer {
@@ -51,7 +51,10 @@ export function fastAnswer(
     head: built.head,
     body,
     // A body sent from its file is never joined to its head as well.
-    whole: file === undefined ? wholeOf(built, body) : undefined,
+    whole:
+      file === undefined
+        ? wholeOf(built, body, hitCopiesBudgetBytes - (bodyFiles?.budgetBytes ?? 0))
+        : undefined,
     file,
   };
 }

@@ -130,26 +130,33 @@ export function hitHead(
 }
 
 /**
- * Joined head+body buffers are held for at most this many bytes per process (on top of the
- * cache's own bytes); past it every one held is let go and they are made again on demand.
+ * Copies made for hits, held on top of the cache's own bytes by each traffic thread: joined
+ * head+body buffers, and with zero-copy sends half of it for body files (zero-copy/body-files.ts).
  */
-const wholeBudgetBytes = 32 * 1024 * 1024;
+export const hitCopiesBudgetBytes = 32 * 1024 * 1024;
 /** Bodies above this go out as head + body (a writev), never joined. */
 const wholeMaxBytes = 1024 * 1024;
 let wholeBytes = 0;
 const withWhole = new Set<BuiltHead>();
 
-/** Bytes of the joined head+body buffers held now (within wholeBudgetBytes). */
+/** Bytes of the joined head+body buffers held now (within the budget wholeOf was given). */
 export function joinedBytesHeld(): number {
   return wholeBytes;
 }
 
-/** The head and `body` in one buffer, kept with the head; undefined for large bodies. */
-export function wholeOf(built: HitHead, body: Buffer): Buffer | undefined {
+/**
+ * The head and `body` in one buffer, kept with the head; undefined for large bodies. Past
+ * `budgetBytes` of them every one held is let go, and they are made again on demand.
+ */
+export function wholeOf(
+  built: HitHead,
+  body: Buffer,
+  budgetBytes = hitCopiesBudgetBytes,
+): Buffer | undefined {
   if (built.whole !== undefined) return built.whole;
   if (body.length > wholeMaxBytes) return undefined;
   const size = built.head.length + body.length;
-  if (wholeBytes + size > wholeBudgetBytes) {
+  if (wholeBytes + size > budgetBytes) {
     for (const one of withWhole) one.whole = undefined;
     withWhole.clear();
     wholeBytes = 0;

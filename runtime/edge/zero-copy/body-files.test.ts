@@ -1,4 +1,5 @@
-// BodyFiles with the real addon: one file per body, least recently sent closed first past the budget.
+// BodyFiles with the real addon: a file per body from its second time on, least recently sent
+// closed first past the budget.
 import { readSync } from 'node:fs';
 import { BodyFiles } from './body-files.ts';
 import { type ZeroCopy, zeroCopy } from './index.ts';
@@ -22,10 +23,12 @@ function recording(): { addon: ZeroCopy; closed: number[] } {
 }
 
 describe('BodyFiles', () => {
-  it('makes one file per body and keeps it while it is sent again', () => {
+  it('makes a file for a body asked for a second time, and keeps it while it is sent again', () => {
     const { addon, closed } = recording();
     const files = new BodyFiles(addon, 1024 * 1024);
     const body = Buffer.alloc(100_000, 3);
+    expect(files.fileOf(body)).toBeUndefined();
+    expect(files.count).toBe(0);
     const fd = files.fileOf(body);
     expect(fd).toBeDefined();
     expect(files.fileOf(body)).toBe(fd);
@@ -48,6 +51,8 @@ describe('BodyFiles', () => {
       Buffer,
       Buffer,
     ];
+    for (const body of [a, b, c, d]) files.fileOf(body);
+    expect(files.count).toBe(0);
     const fa = files.fileOf(a);
     const fb = files.fileOf(b);
     files.fileOf(c);
@@ -58,7 +63,9 @@ describe('BodyFiles', () => {
     expect(files.count).toBe(3);
     expect(files.bytes).toBe(300_000);
     expect(files.fileOf(a)).toBe(fa);
-    expect(files.fileOf(Buffer.alloc(300_001))).toBeUndefined();
+    const tooLarge = Buffer.alloc(300_001);
+    files.fileOf(tooLarge);
+    expect(files.fileOf(tooLarge)).toBeUndefined();
     expect(files.count).toBe(3);
     files.clear();
     expect(closed).toHaveLength(4);
