@@ -16,6 +16,7 @@ import {
   type RunningEdgeHandle,
   reportUsageEverySecond,
 } from './traffic.ts';
+import { zeroCopyState } from './zero-copy/index.ts';
 
 export type RunningEdge = RunningEdgeHandle;
 
@@ -64,7 +65,10 @@ export async function startSingleEdge(
   const managementPort = await listen(management, config.managementPort, config.host);
   const trafficPort = await listen(traffic.server, config.trafficPort, config.host);
   ready = true;
-  logger.info({ trafficPort, managementPort, workers: 1 }, 'edge listening');
+  logger.info(
+    { trafficPort, managementPort, workers: 1, zeroCopy: zeroCopyState(config) },
+    'edge listening',
+  );
   return {
     trafficPort,
     managementPort,

@@ -41,6 +41,7 @@ import {
   reportUsageEverySecond,
 } from './traffic.ts';
 import { workerResourceLimits } from './young-generation.ts';
+import { zeroCopyState } from './zero-copy/index.ts';
 
 const askTimeoutMs = 5000;
 /** The main thread's index among the traffic threads; worker threads are 2..workers. */
@@ -332,7 +333,10 @@ export async function startThreadPrimary(
     logger,
   });
   const managementPort = await listen(management, config.managementPort, config.host);
-  logger.info({ trafficPort, managementPort, workers: config.workers }, 'edge primary started');
+  logger.info(
+    { trafficPort, managementPort, workers: config.workers, zeroCopy: zeroCopyState(config) },
+    'edge primary started',
+  );
 
   return {
     trafficPort,

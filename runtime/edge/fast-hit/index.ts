@@ -25,7 +25,7 @@ export function fastHitStats(server: Server): FastHitStats | undefined {
 export function attachFastHits(
   server: Server,
   ctx: EdgeContext,
-  limits: { maxHeaderBytes: number; maxHeaderCount: number; zeroCopy?: ZeroCopy | undefined },
+  options: { maxHeaderBytes: number; maxHeaderCount: number; zeroCopy?: ZeroCopy | undefined },
   /** The edge's handler, for plain requests that are not fast hits. */
   handle: (req: EdgeRequest, res: EdgeResponse) => void,
 ): FastHitStats {
@@ -39,13 +39,13 @@ export function attachFastHits(
 
   const stats: FastHitStats = { served: 0, handled: 0, handedOver: 0, sentFromFile: 0 };
   const zeroCopy =
-    limits.zeroCopy === undefined
+    options.zeroCopy === undefined
       ? undefined
-      : { addon: limits.zeroCopy, files: new BodyFiles(limits.zeroCopy) };
+      : { addon: options.zeroCopy, files: new BodyFiles(options.zeroCopy) };
   const front: FastFront = {
     ctx,
-    maxHeaderBytes: limits.maxHeaderBytes,
-    maxHeaderCount: limits.maxHeaderCount,
+    maxHeaderBytes: options.maxHeaderBytes,
+    maxHeaderCount: options.maxHeaderCount,
     // node:http's settings, read when used: changing them on the server changes both paths.
     get headersTimeoutMs() {
       return server.headersTimeout;

@@ -27,11 +27,20 @@ const candidates = ['./build/send-file.node', './send-file.node'].map((path) =>
 export const zeroCopy: ZeroCopy | undefined = load();
 
 function load(): ZeroCopy | undefined {
-  if (process.platform !== 'linux' || process.env.EDGEPLANE_ZERO_COPY === 'off') return undefined;
+  if (process.platform !== 'linux') return undefined;
   const path = candidates.find((candidate) => existsSync(candidate));
   if (path === undefined) return undefined;
   const loadAddon = createRequire(import.meta.url);
   return loadAddon(path) as ZeroCopy;
+}
+
+/** What the start log says of zero-copy sends: on, off (the setting), or why they are not on. */
+export function zeroCopyState(config: { zeroCopy: boolean }): string {
+  if (!config.zeroCopy) return 'off';
+  if (zeroCopy !== undefined) return 'on';
+  return process.platform === 'linux'
+    ? 'not built (scripts/build-zero-copy.sh needs a C compiler): large hits are written'
+    : 'not on this platform: large hits are written';
 }
 
 /**

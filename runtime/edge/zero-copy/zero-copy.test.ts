@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readSync, writeSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { socketFd, type ZeroCopy, zeroCopy } from './index.ts';
+import { socketFd, type ZeroCopy, zeroCopy, zeroCopyState } from './index.ts';
 
 /** A connected pair on loopback: the server's end (which the addon writes to) and the client's. */
 async function socketPair(
@@ -39,8 +39,10 @@ function built(): ZeroCopy {
 }
 
 describe('zero-copy addon', () => {
-  it('is built and loads on this machine', () => {
+  it('is built and loads on this machine, and the start log says so', () => {
     expect(zeroCopy).toBeDefined();
+    expect(zeroCopyState({ zeroCopy: true })).toBe('on');
+    expect(zeroCopyState({ zeroCopy: false })).toBe('off');
   });
 
   it('keeps a body in a sealed file: the bytes read back, and no write gets in', () => {
