@@ -6,10 +6,56 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <node_api.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+// The files bodyFile made in one Node environment (the main thread or a worker thread) and not
+// closed yet: a worker thread that dies, or ends without closing them, gets them closed with its
+// environment instead of leaking their pages.
+typedef struct {
+  int *fds;
+  size_t count;
+  size_t capacity;
+} open_files;
+
+static int remember(open_files *files, int fd) {
+  if (files->count == files->capacity) {
+    size_t capacity = files->capacity == 0 ? 64 : files->capacity * 2;
+    int *grown = realloc(files->fds, capacity * sizeof *grown);
+    if (grown == NULL) return 0;
+    files->fds = grown;
+    files->capacity = capacity;
+  }
+  files->fds[files->count++] = fd;
+  return 1;
+}
+
+static int forget(open_files *files, int fd) {
+  for (size_t i = 0; i < files->count; i++) {
+    if (files->fds[i] != fd) continue;
+    files->fds[i] = files->fds[--files->count];
+    return 1;
+  }
+  return 0;
+}
+
+static void close_all(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  open_files *files = data;
+  for (size_t i = 0; i < files->count; i++) close(files->fds[i]);
+  free(files->fds);
+  free(files);
+}
+
+static open_files *files_of(napi_env env) {
+  void *data = NULL;
+  napi_get_instance_data(env, &data);
+  return data;
+}
 
 static napi_value number(napi_env env, int64_t value) {
   napi_value result;
@@ -55,6 +101,10 @@ static napi_value body_file(napi_env env, napi_callback_info info) {
     close(fd);
     return number(env, -error);
   }
+  if (!remember(files_of(env), fd)) {
+    close(fd);
+    return number(env, -ENOMEM);
+  }
   return number(env, fd);
 }
 
@@ -99,7 +149,8 @@ static napi_value send_head_and_file(napi_env env, napi_callback_info info) {
   return number(env, sent + offset);
 }
 
-// close(fd): closes a file bodyFile made. Pages a send handed to TCP stay valid until sent.
+// close(fd): closes a file bodyFile made in this environment (-EBADF for any other descriptor).
+// Pages a send handed to TCP stay valid until sent.
 static napi_value close_file(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!read_args(env, info, 1, argv)) return NULL;
@@ -108,10 +159,17 @@ static napi_value close_file(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "close(fd)");
     return NULL;
   }
+  if (!forget(files_of(env), fd)) return number(env, -EBADF);
   return number(env, close(fd) < 0 ? -errno : 0);
 }
 
 NAPI_MODULE_INIT() {
+  open_files *files = calloc(1, sizeof *files);
+  if (files == NULL || napi_set_instance_data(env, files, close_all, NULL) != napi_ok) {
+    free(files);
+    napi_throw_error(env, NULL, "edgeplane zero-copy: out of memory");
+    return NULL;
+  }
   napi_value fn;
   napi_create_function(env, "bodyFile", NAPI_AUTO_LENGTH, body_file, NULL, &fn);
   napi_set_named_property(env, exports, "bodyFile", fn);

@@ -1,8 +1,10 @@
 // The zero-copy addon against real sockets on loopback: the test command builds it
 // (scripts/build-zero-copy.sh), so here it must load.
 import { randomBytes } from 'node:crypto';
-import { readSync, writeSync } from 'node:fs';
+import { readlinkSync, readSync, writeSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { socketFd, type ZeroCopy, zeroCopy, zeroCopyState } from './index.ts';
 
 /** A connected pair on loopback: the server's end (which the addon writes to) and the client's. */
@@ -120,5 +122,35 @@ describe('zero-copy addon', () => {
       near.destroy();
       server.close();
     }
+  });
+
+  it('closes only files it made, and those of a worker thread when the thread ends', async () => {
+    const addon = built();
+    expect(addon.close(0)).toBeLessThan(0);
+    // A worker thread makes three files and dies without closing them.
+    const script = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.module).then(({ zeroCopy }) => {
+        const fds = [1, 2, 3].map(() => zeroCopy.bodyFile(Buffer.alloc(100000, 9)));
+        parentPort.postMessage(fds);
+        setImmediate(() => { throw new Error('the worker dies'); });
+      });
+    `;
+    const module = `file://${join(__dirname, 'index.ts')}`;
+    const worker = new Worker(script, { eval: true, workerData: { module } });
+    const fds = await new Promise<number[]>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const isBodyFile = (fd: number) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith('/memfd:edgeplane-body');
+      } catch {
+        return false;
+      }
+    };
+    expect(fds.filter(isBodyFile)).toHaveLength(3);
+    await new Promise((resolve) => worker.once('exit', resolve));
+    expect(fds.filter(isBodyFile)).toEqual([]);
   });
 });
