@@ -133,7 +133,7 @@ describe('zero-copy addon', () => {
       import(workerData.module).then(({ zeroCopy }) => {
         const fds = [1, 2, 3].map(() => zeroCopy.bodyFile(Buffer.alloc(100000, 9)));
         parentPort.postMessage(fds);
-        setImmediate(() => { throw new Error('the worker dies'); });
+        parentPort.once('message', () => { throw new Error('the worker dies'); });
       });
     `;
     const module = `file://${join(__dirname, 'index.ts')}`;
@@ -150,7 +150,11 @@ describe('zero-copy addon', () => {
       }
     };
     expect(fds.filter(isBodyFile)).toHaveLength(3);
-    await new Promise((resolve) => worker.once('exit', resolve));
+    // Told to die only now, so its death cannot overtake its message.
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.on('error', () => {});
+    worker.postMessage('die');
+    await exited;
     expect(fds.filter(isBodyFile)).toEqual([]);
   });
 });
