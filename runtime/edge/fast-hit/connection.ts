@@ -46,8 +46,8 @@ export interface FastFront {
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly stats: FastHitStats;
-  /** The zero-copy addon and this thread's body files, when zero-copy sends are on. */
-  readonly zeroCopy: { addon: ZeroCopy; files: BodyFiles } | undefined;
+  /** This thread's body files (and through them the addon), when zero-copy sends are on. */
+  readonly bodyFiles: BodyFiles | undefined;
   /** Fast connections: idle sweeps, closeIdleConnections and closeAllConnections. */
   readonly open: Map<Socket, FastConnection>;
   /** node:http's own connection listener. */
@@ -63,10 +63,10 @@ function write(front: FastFront, socket: Socket, answer: FastAnswer): void {
   // From the file only when nothing is queued before it: the addon writes to the socket itself.
   if (
     answer.file !== undefined &&
-    front.zeroCopy !== undefined &&
+    front.bodyFiles !== undefined &&
     socket.writableLength === 0 &&
     socket.writableCorked === 0 &&
-    sendFromFile(front.zeroCopy.addon, socket, answer, answer.file)
+    sendFromFile(front.bodyFiles.addon, socket, answer, answer.file)
   ) {
     front.stats.sentFromFile++;
     return;
@@ -145,7 +145,7 @@ export function serveConnection(front: FastFront, socket: Socket): void {
         request = plainRequest(chunk, offset, next, front.maxHeaderCount);
         answer =
           request?.plainHit === true
-            ? fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs, front.zeroCopy?.files)
+            ? fastAnswer(ctx, request, nowMs, front.keepAliveTimeoutMs, front.bodyFiles)
             : undefined;
       } catch (error) {
         // A fault here must not take the worker down: the full handler answers instead.

@@ -148,11 +148,7 @@ export function joinedBytesHeld(): number {
  * The head and `body` in one buffer, kept with the head; undefined for large bodies. Past
  * `budgetBytes` of them every one held is let go, and they are made again on demand.
  */
-export function wholeOf(
-  built: HitHead,
-  body: Buffer,
-  budgetBytes = hitCopiesBudgetBytes,
-): Buffer | undefined {
+export function wholeOf(built: HitHead, body: Buffer, budgetBytes: number): Buffer | undefined {
   if (built.whole !== undefined) return built.whole;
   if (body.length > wholeMaxBytes) return undefined;
   const size = built.head.length + body.length;

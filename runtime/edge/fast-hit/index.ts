@@ -38,10 +38,7 @@ export function attachFastHits(
   server.removeListener('connection', httpConnection);
 
   const stats: FastHitStats = { served: 0, handled: 0, handedOver: 0, sentFromFile: 0 };
-  const zeroCopy =
-    options.zeroCopy === undefined
-      ? undefined
-      : { addon: options.zeroCopy, files: new BodyFiles(options.zeroCopy) };
+  const bodyFiles = options.zeroCopy === undefined ? undefined : new BodyFiles(options.zeroCopy);
   const front: FastFront = {
     ctx,
     maxHeaderBytes: options.maxHeaderBytes,
@@ -54,7 +51,7 @@ export function attachFastHits(
       return server.keepAliveTimeout;
     },
     stats,
-    zeroCopy,
+    bodyFiles,
     open: new Map(),
     handOver: (socket) => httpConnection.call(server, socket),
     handle,
@@ -67,7 +64,7 @@ export function attachFastHits(
   sweep.unref();
   server.once('close', () => {
     clearInterval(sweep);
-    zeroCopy?.files.clear();
+    bodyFiles?.clear();
   });
   server.on('connection', (socket: Socket) => {
     // A per-socket request cap makes node:http close after N answers: leave those to it.
