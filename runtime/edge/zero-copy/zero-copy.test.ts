@@ -40,6 +40,25 @@ function built(): ZeroCopy {
   return zeroCopy;
 }
 
+/** Runs `use` with a loopback pair and a file holding `body`, then closes all three. */
+async function withPairAndFile(
+  body: Buffer,
+  use: (addon: ZeroCopy, pair: { near: Socket; far: Socket }, fd: number) => Promise<void>,
+  options: { pauseOnConnect?: boolean } = {},
+): Promise<void> {
+  const addon = built();
+  const { server, near, far } = await socketPair(options);
+  const fd = addon.bodyFile(body);
+  try {
+    await use(addon, { near, far }, fd);
+  } finally {
+    addon.close(fd);
+    far.destroy();
+    near.destroy();
+    server.close();
+  }
+}
+
 describe('zero-copy addon', () => {
   it('is built and loads on this machine, and the start log says so', () => {
     expect(zeroCopy).toBeDefined();
@@ -63,65 +82,47 @@ describe('zero-copy addon', () => {
   });
 
   it('sends the head, then the file, to a TCP socket', async () => {
-    const addon = built();
-    const { server, near, far } = await socketPair();
     const head = Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 300000\r\n\r\n');
     const body = randomBytes(300_000);
-    const fd = addon.bodyFile(body);
-    try {
+    await withPairAndFile(body, async (addon, { near, far }, fd) => {
       const arriving = readAll(far, head.length + body.length);
       const socket = socketFd(near);
       expect(socket).toBeDefined();
       expect(addon.send(socket as number, head, fd, body.length)).toBe(head.length + body.length);
       expect((await arriving).equals(Buffer.concat([head, body]))).toBe(true);
-    } finally {
-      addon.close(fd);
-      far.destroy();
-      near.destroy();
-      server.close();
-    }
+    });
   });
 
   it('stops where a peer that does not read fills the socket, without blocking', async () => {
-    const addon = built();
-    const { server, near, far } = await socketPair();
-    far.pause();
     const head = Buffer.from('HTTP/1.1 200 OK\r\n\r\n');
     const body = Buffer.alloc(64 * 1024 * 1024, 7);
-    const fd = addon.bodyFile(body);
-    try {
+    await withPairAndFile(body, async (addon, { near, far }, fd) => {
+      far.pause();
       const sent = addon.send(socketFd(near) as number, head, fd, body.length);
       expect(sent).toBeGreaterThan(head.length);
       expect(sent).toBeLessThan(head.length + body.length);
-    } finally {
-      addon.close(fd);
-      far.destroy();
-      near.destroy();
-      server.close();
-    }
+    });
   });
 
   it('answers -errno on a socket its peer reset, and throws on arguments of the wrong kind', async () => {
-    const addon = built();
-    // Node does not read the server's end, so only the addon meets the reset.
-    const { server, near, far } = await socketPair({ pauseOnConnect: true });
-    near.on('error', () => {});
     const body = Buffer.alloc(100_000, 1);
-    const fd = addon.bodyFile(body);
-    try {
-      far.resetAndDestroy();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const socket = socketFd(near) as number;
-      expect(addon.send(socket, Buffer.from('x'), fd, body.length)).toBeLessThan(0);
-      expect(() => addon.send(socket, 'x' as unknown as Buffer, fd, body.length)).toThrow(
-        'send(socketFd, head, fileFd, length)',
-      );
-      expect(() => addon.bodyFile('x' as unknown as Buffer)).toThrow('body must be a Buffer');
-    } finally {
-      addon.close(fd);
-      near.destroy();
-      server.close();
-    }
+    // Node does not read the server's end, so only the addon meets the reset.
+    const options = { pauseOnConnect: true };
+    await withPairAndFile(
+      body,
+      async (addon, { near, far }, fd) => {
+        near.on('error', () => {});
+        far.resetAndDestroy();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const socket = socketFd(near) as number;
+        expect(addon.send(socket, Buffer.from('x'), fd, body.length)).toBeLessThan(0);
+        expect(() => addon.send(socket, 'x' as unknown as Buffer, fd, body.length)).toThrow(
+          'send(socketFd, head, fileFd, length)',
+        );
+        expect(() => addon.bodyFile('x' as unknown as Buffer)).toThrow('body must be a Buffer');
+      },
+      options,
+    );
   });
 
   it('closes only files it made, and those of a worker thread when the thread ends', async () => {
